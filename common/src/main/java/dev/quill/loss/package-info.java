@@ -1,0 +1,2 @@
+/** DL4J loss functions over action tokens. */
+package dev.quill.loss;

@@ -1,0 +1,2 @@
+/** Small shared utilities: JSON, atomic files, hashing, seed derivation. */
+package dev.quill.util;

@@ -1,0 +1,76 @@
+package dev.quill.spark;
+
+import java.nio.file.Path;
+
+/**
+ * Where each stage of a run reads and writes, under one run directory ({@code runs/<name>} by default).
+ *
+ * @param root the run directory
+ */
+public record RunLayout(Path root) {
+
+  /** The layout of run directory {@code root} (made absolute). */
+  public RunLayout {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  /** Generated demonstrations (LeRobot-style Parquet + meta). */
+  public Path demos() {
+    return root.resolve("demos");
+  }
+
+  /** The canonical, validated dataset. */
+  public Path dataset() {
+    return root.resolve("dataset");
+  }
+
+  /** Quarantine report and rejected rows. */
+  public Path quarantine() {
+    return root.resolve("quarantine");
+  }
+
+  /** Normalization statistics. */
+  public Path stats() {
+    return root.resolve("stats.json");
+  }
+
+  /** Fitted tokenizer and its report. */
+  public Path quantize() {
+    return root.resolve("quantize");
+  }
+
+  /** The fitted tokenizer file. */
+  public Path tokenizer() {
+    return quantize().resolve("tokenizer.json");
+  }
+
+  /** The trained policy directory. */
+  public Path policy() {
+    return root.resolve("policy");
+  }
+
+  /** Per-epoch checkpoints. */
+  public Path checkpoints() {
+    return root.resolve("checkpoints");
+  }
+
+  /** Evaluation report folder. */
+  public Path eval() {
+    return root.resolve("eval");
+  }
+
+  /** Scratch space (training export files); safe to delete after a run. */
+  public Path scratch() {
+    return root.resolve(".scratch");
+  }
+
+  /** Run manifest. */
+  public Path manifest() {
+    return root.resolve("manifest.json");
+  }
+
+  /** Run metrics. */
+  public Path metrics() {
+    return root.resolve("metrics.json");
+  }
+}
