@@ -4,7 +4,8 @@ import dev.quill.config.Checks;
 import java.util.List;
 
 /**
- * The policy network and how it is trained by parameter averaging.
+ * The policy network and how it is trained by parameter averaging. Spark trains with one worker per
+ * executor core ({@code defaultParallelism}).
  *
  * @param head policy head; {@code factorized}: one softmax over bins per action dimension
  * @param hidden widths of the hidden ReLU layers, 1 to 8 layers, each in [1, 65536]
@@ -12,7 +13,6 @@ import java.util.List;
  * @param batchSize minibatch size per worker, in [1, 1048576]
  * @param learningRate Adam learning rate, in (0, 1]
  * @param averagingFrequency minibatches each worker fits between parameter averages, in [1, 100000]
- * @param workers number of data partitions trained in parallel (one per executor core), in [1, 4096]
  * @param approach how examples reach the workers: {@code export} (serialized minibatches, fastest in
  *     local mode), {@code direct} (in-memory RDD, works on any master), {@code auto} (export for
  *     {@code local[..]} masters, direct otherwise)
@@ -24,7 +24,6 @@ public record TrainConfig(
     int batchSize,
     double learningRate,
     int averagingFrequency,
-    int workers,
     String approach) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized");
@@ -45,7 +44,6 @@ public record TrainConfig(
     Checks.inRange("batchSize", batchSize, 1, 1 << 20);
     Checks.inOpenClosed("learningRate", learningRate, 0.0, 1.0);
     Checks.inRange("averagingFrequency", averagingFrequency, 1, 100_000);
-    Checks.inRange("workers", workers, 1, 4096);
     Checks.oneOf("approach", approach, APPROACHES);
   }
 }

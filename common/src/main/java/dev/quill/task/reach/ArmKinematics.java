@@ -48,6 +48,36 @@ public final class ArmKinematics {
     return new double[] {wrap(q1), q2};
   }
 
+  /**
+   * Resolved-rate step: the joint motion that moves the end effector by {@code (dx, dy)} to first order,
+   * by damped least squares {@code dq = J^T (J J^T + lambda^2 I)^-1 dx} (Wampler 1986; Nakamura and
+   * Hanafusa 1986), which stays bounded near singular (stretched or folded) configurations.
+   *
+   * @param q1 angle of the first link
+   * @param q2 angle of the second link relative to the first
+   * @param dx desired end-effector displacement along x
+   * @param dy desired end-effector displacement along y
+   * @param lambda damping, {@code > 0}
+   * @return a fresh array {@code {dq1, dq2}}
+   */
+  public static double[] resolvedRate(double q1, double q2, double dx, double dy, double lambda) {
+    double s1 = Math.sin(q1);
+    double c1 = Math.cos(q1);
+    double s12 = Math.sin(q1 + q2);
+    double c12 = Math.cos(q1 + q2);
+    double j11 = -L1 * s1 - L2 * s12;
+    double j12 = -L2 * s12;
+    double j21 = L1 * c1 + L2 * c12;
+    double j22 = L2 * c12;
+    double a = j11 * j11 + j12 * j12 + lambda * lambda;
+    double b = j11 * j21 + j12 * j22;
+    double d = j21 * j21 + j22 * j22 + lambda * lambda;
+    double det = a * d - b * b;
+    double u = (d * dx - b * dy) / det;
+    double v = (-b * dx + a * dy) / det;
+    return new double[] {j11 * u + j21 * v, j12 * u + j22 * v};
+  }
+
   /** Wraps an angle to {@code (-pi, pi]}; a non-finite angle yields {@code NaN}. */
   public static double wrap(double angle) {
     double r = angle % TWO_PI;

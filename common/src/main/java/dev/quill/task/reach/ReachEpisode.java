@@ -3,7 +3,8 @@ package dev.quill.task.reach;
 import static dev.quill.task.reach.ReachTask.CLOSE_RADIUS;
 import static dev.quill.task.reach.ReachTask.GOAL_TOLERANCE;
 import static dev.quill.task.reach.ReachTask.GRASP_TOLERANCE;
-import static dev.quill.task.reach.ReachTask.MAX_JOINT_STEP;
+import static dev.quill.task.reach.ReachTask.DAMPING;
+import static dev.quill.task.reach.ReachTask.MAX_EE_STEP;
 
 import dev.quill.task.StepResult;
 import dev.quill.task.TaskEpisode;
@@ -20,7 +21,7 @@ import java.util.SplittableRandom;
 final class ReachEpisode implements TaskEpisode {
   static final long NOISE_SALT = 0x9E3779B97F4A7C15L;
   private static final int ACTION_DIM = 3;
-  private static final double EXPERT_GAIN = 0.5;
+  private static final double EXPERT_GAIN = 1.0;
   private static final double DISTANCE_REWARD = 0.01;
 
   private final int horizon;
@@ -60,20 +61,19 @@ final class ReachEpisode implements TaskEpisode {
       Math.sin(q1), Math.cos(q1), Math.sin(q2), Math.cos(q2),
       ee[0], ee[1], obj[0], obj[1], goal[0], goal[1],
       obj[0] - ee[0], obj[1] - ee[1], goal[0] - ee[0], goal[1] - ee[1],
-      closed ? 1.0 : 0.0, holding ? 1.0 : 0.0,
+      distance(obj, ee), distance(goal, ee), closed ? 1.0 : 0.0, holding ? 1.0 : 0.0,
     };
   }
 
   @Override
   public double[] expertAction() {
     double[] target = holding ? goal : obj;
-    double[] qT = ArmKinematics.inverse(target[0], target[1]);
-    double dq1 = clipJoint(EXPERT_GAIN * ArmKinematics.wrap(qT[0] - q1));
-    double dq2 = clipJoint(EXPERT_GAIN * ArmKinematics.wrap(qT[1] - q2));
+    double dx = EXPERT_GAIN * (target[0] - ee[0]);
+    double dy = EXPERT_GAIN * (target[1] - ee[1]);
     boolean grip = holding || distance(ee, obj) < CLOSE_RADIUS;
     return new double[] {
-      clipJoint(dq1 + expertNoise * stepNoise[0]),
-      clipJoint(dq2 + expertNoise * stepNoise[1]),
+      clipStep(clipStep(dx) + expertNoise * stepNoise[0]),
+      clipStep(clipStep(dy) + expertNoise * stepNoise[1]),
       grip ? 1.0 : -1.0,
     };
   }
@@ -85,8 +85,9 @@ final class ReachEpisode implements TaskEpisode {
     }
     checkAction(action);
     double[] before = ee;
-    q1 = ArmKinematics.wrap(q1 + clipJoint(action[0]));
-    q2 = ArmKinematics.wrap(q2 + clipJoint(action[1]));
+    double[] dq = ArmKinematics.resolvedRate(q1, q2, clipStep(action[0]), clipStep(action[1]), DAMPING);
+    q1 = ArmKinematics.wrap(q1 + dq[0]);
+    q2 = ArmKinematics.wrap(q2 + dq[1]);
     ee = ArmKinematics.forward(q1, q2);
     if (holding) {
       obj[0] += ee[0] - before[0];
@@ -157,8 +158,8 @@ final class ReachEpisode implements TaskEpisode {
     return new double[] {radius * Math.cos(angle), radius * Math.sin(angle)};
   }
 
-  private static double clipJoint(double dq) {
-    return Math.max(-MAX_JOINT_STEP, Math.min(MAX_JOINT_STEP, dq));
+  private static double clipStep(double d) {
+    return Math.max(-MAX_EE_STEP, Math.min(MAX_EE_STEP, d));
   }
 
   private static double distance(double[] p, double[] r) {

@@ -11,13 +11,16 @@ import dev.quill.task.TaskEpisode;
  * polar radius {@code U[0.35, 0.85)} and angle {@code U[0, pi)}; the goal likewise, resampled until it is
  * at least {@value #MIN_GOAL_DISTANCE} from the object. The gripper starts open and empty.
  *
- * <p><b>State</b> (16): {@code sin_q1, cos_q1, sin_q2, cos_q2, ee_x, ee_y, obj_x, obj_y, goal_x, goal_y,
- * obj_dx, obj_dy, goal_dx, goal_dy, gripper_closed, holding}, where {@code obj_d* = obj - ee},
- * {@code goal_d* = goal - ee} and the last two are 0 or 1. <b>Action</b> (3): {@code dq1, dq2} clipped to
- * {@code ±}{@value #MAX_JOINT_STEP} rad, and {@code grip} clipped to [-1, 1], where {@code grip >= 0}
- * means closed.
+ * <p><b>State</b> (18): {@code sin_q1, cos_q1, sin_q2, cos_q2, ee_x, ee_y, obj_x, obj_y, goal_x, goal_y,
+ * obj_dx, obj_dy, goal_dx, goal_dy, obj_dist, goal_dist, gripper_closed, holding}, where
+ * {@code obj_d* = obj - ee}, {@code goal_d* = goal - ee}, the distances are their norms, and the last two
+ * are 0 or 1. <b>Action</b> (3): an end-effector displacement {@code dx, dy}, each clipped to
+ * {@code ±}{@value #MAX_EE_STEP}, and {@code grip} clipped to [-1, 1], where {@code grip >= 0} means closed
+ * (delta end-effector actions, as in robomimic's OSC controller and LeRobot's end-effector datasets).
  *
- * <p><b>Step</b>: {@code q += dq}, both angles wrapped to {@code (-pi, pi]}; if holding, the object is
+ * <p><b>Step</b>: the arm's resolved-rate controller turns the displacement into joint motion
+ * ({@link ArmKinematics#resolvedRate}, damping {@value #DAMPING}), {@code q += dq}, both angles wrapped to
+ * {@code (-pi, pi]}; if holding, the object is
  * translated by the end effector's displacement. Then the gripper: closing (open before, closed now)
  * grasps when {@code ||ee - obj|| <=} {@value #GRASP_TOLERANCE}, otherwise the episode fails with event
  * {@code "missed_grasp"}; opening while holding fails with event {@code "dropped"}. Holding with
@@ -27,9 +30,11 @@ import dev.quill.task.TaskEpisode;
  * <p><b>Reward</b>: {@code -0.01 ||ee - subgoal||} after the step, with the subgoal the object while not
  * holding and the goal while holding, plus {@value #SUCCESS_BONUS} on the success step.
  *
- * <p><b>Expert</b>: elbow-down IK target {@code qT} of the subgoal, {@code dq = clip(0.5 wrap(qT - q))};
+ * <p><b>Expert</b>: a proportional controller toward the subgoal, {@code (dx, dy) = clip(subgoal - ee)} (dead-beat: the last step lands on the subgoal up to the
+ * controller's linearization error);
  * {@code grip = +1} while holding or when {@code ||ee - obj|| <} {@value #CLOSE_RADIUS}, else {@code -1}.
- * Gaussian noise of standard deviation {@code expertNoise} is added to {@code dq} only (then clipped).
+ * Gaussian noise of standard deviation {@code expertNoise} (metres) is added to {@code dx, dy} only (then
+ * clipped).
  */
 public final class ReachTask implements Task {
   /** Episode length used when a config leaves the horizon at its default. */
@@ -44,8 +49,11 @@ public final class ReachTask implements Task {
   /** The expert closes the gripper once the end effector is closer than this to the object. */
   public static final double CLOSE_RADIUS = 0.02;
 
-  /** Largest joint motion per step, in radians. */
-  public static final double MAX_JOINT_STEP = 0.15;
+  /** Largest end-effector displacement per step and axis, in metres. */
+  public static final double MAX_EE_STEP = 0.05;
+
+  /** Damping of the resolved-rate controller. */
+  public static final double DAMPING = 0.05;
 
   /** Smallest distance between object and goal at reset. */
   public static final double MIN_GOAL_DISTANCE = 0.25;
@@ -55,9 +63,9 @@ public final class ReachTask implements Task {
 
   private static final String[] STATE_NAMES = {
     "sin_q1", "cos_q1", "sin_q2", "cos_q2", "ee_x", "ee_y", "obj_x", "obj_y", "goal_x", "goal_y",
-    "obj_dx", "obj_dy", "goal_dx", "goal_dy", "gripper_closed", "holding",
+    "obj_dx", "obj_dy", "goal_dx", "goal_dy", "obj_dist", "goal_dist", "gripper_closed", "holding",
   };
-  private static final String[] ACTION_NAMES = {"dq1", "dq2", "grip"};
+  private static final String[] ACTION_NAMES = {"dx", "dy", "grip"};
 
   private final int horizon;
   private final double expertNoise;
@@ -66,7 +74,7 @@ public final class ReachTask implements Task {
    * Creates the task.
    *
    * @param horizon maximum number of steps of an episode, at least 1
-   * @param expertNoise standard deviation of the Gaussian noise on the expert's joint motions, finite
+   * @param expertNoise standard deviation of the Gaussian noise on the expert's end-effector motions, finite
    *     and non-negative
    * @throws IllegalArgumentException if an argument is out of range
    */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quill.config.ConfigException;
 import dev.quill.data.FeatureStats;
 import dev.quill.quant.ActionTokenizer;
-import dev.quill.quant.QuantizationError;
+import dev.quill.util.AbsErrorStats;
 import dev.quill.quant.QuantizeConfig;
 import dev.quill.quant.TokenizerFiles;
 import java.io.IOException;
@@ -46,7 +46,7 @@ class UniformBinTokenizerTest {
   void reconstructionError_insideBounds_isAtMostHalfABin() {
     UniformBinTokenizer t = new UniformBinTokenizer(37, new double[] {-2, 5}, new double[] {3, 5.5});
     SplittableRandom rng = new SplittableRandom(1);
-    QuantizationError err = new QuantizationError(2);
+    AbsErrorStats err = new AbsErrorStats(2);
     for (int i = 0; i < 100_000; i++) {
       double[] a = {-2 + 5 * rng.nextDouble(), 5 + 0.5 * rng.nextDouble()};
       err.add(a, t.decode(t.encode(a)));

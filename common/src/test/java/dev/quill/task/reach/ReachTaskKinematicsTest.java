@@ -67,4 +67,14 @@ class ReachTaskKinematicsTest {
     assertEquals(-7.0 + 2 * Math.PI, ArmKinematics.wrap(-7.0), 1e-15);
     assertEquals(0.5, ArmKinematics.wrap(0.5 + 10 * Math.PI), 1e-12);
   }
+
+  @Test
+  void resolvedRate_smallDisplacement_movesEndEffectorByIt() {
+    double q1 = 0.3;
+    double q2 = 1.2;
+    double[] dq = ArmKinematics.resolvedRate(q1, q2, 1e-3, -2e-3, 1e-6);
+    double[] before = ArmKinematics.forward(q1, q2);
+    double[] after = ArmKinematics.forward(q1 + dq[0], q2 + dq[1]);
+    assertArrayEquals(new double[] {1e-3, -2e-3}, new double[] {after[0] - before[0], after[1] - before[1]}, 1e-5);
+  }
 }

@@ -21,8 +21,8 @@ class ReachTaskTest {
   private static final int EE = 4;
   private static final int OBJ = 6;
   private static final int GOAL = 8;
-  private static final int CLOSED = 14;
-  private static final int HOLDING = 15;
+  private static final int CLOSED = 16;
+  private static final int HOLDING = 17;
 
   private record Rollout(List<double[]> states, List<double[]> actions, StepResult last, int steps) {}
 
@@ -73,12 +73,12 @@ class ReachTaskTest {
   @Test
   void describes_namesAndDimensions() {
     assertEquals("reach", TASK.name());
-    assertEquals(16, TASK.stateDim());
+    assertEquals(18, TASK.stateDim());
     assertEquals(3, TASK.actionDim());
     assertEquals(100, TASK.horizon());
     assertEquals("sin_q1", TASK.stateNames()[0]);
-    assertEquals("holding", TASK.stateNames()[15]);
-    assertArrayEquals(new String[] {"dq1", "dq2", "grip"}, TASK.actionNames());
+    assertEquals("holding", TASK.stateNames()[17]);
+    assertArrayEquals(new String[] {"dx", "dy", "grip"}, TASK.actionNames());
     assertTrue(TASK.hasSuccess());
     assertEquals(ReachTask.DEFAULT_HORIZON, new TaskConfig("reach", 1, 0, 0.0).create().horizon());
   }
@@ -116,15 +116,21 @@ class ReachTaskTest {
   }
 
   @Test
-  void step_clipsJointMotionTo015() {
+  void step_clipsEndEffectorMotionTo5cmPerAxis() {
     TaskEpisode ep = TASK.newEpisode(9);
     double[] s = ep.state();
     ep.step(new double[] {5.0, -5.0, -1.0});
     double[] t = ep.state();
-    double dq1 = ArmKinematics.wrap(Math.atan2(t[0], t[1]) - Math.atan2(s[0], s[1]));
-    double dq2 = ArmKinematics.wrap(Math.atan2(t[2], t[3]) - Math.atan2(s[2], s[3]));
-    assertEquals(0.15, dq1, 1e-12);
-    assertEquals(-0.15, dq2, 1e-12);
+    // the resolved-rate controller follows the clipped displacement to first order
+    assertEquals(0.05, t[EE] - s[EE], 0.01);
+    assertEquals(-0.05, t[EE + 1] - s[EE + 1], 0.01);
+  }
+
+  @Test
+  void state_distances_areNormsOfDeltas() {
+    double[] s = TASK.newEpisode(12).state();
+    assertEquals(Math.hypot(s[10], s[11]), s[14], 1e-12);
+    assertEquals(Math.hypot(s[12], s[13]), s[15], 1e-12);
   }
 
   @Test

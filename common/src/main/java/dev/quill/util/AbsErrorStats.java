@@ -1,26 +1,27 @@
-package dev.quill.quant;
+package dev.quill.util;
 
 import java.io.Serializable;
 
 /**
- * Accumulates the reconstruction error {@code |a - decode(encode(a))|} per action dimension (eps_q of
- * Cao &amp; Xie 2026: its mean is the in-distribution error, its max the uniform bound). Mergeable, so it
+ * Accumulates absolute errors {@code |a - b|} per vector dimension: mean and max. Used for a
+ * tokenizer's reconstruction error eps_q (Cao &amp; Xie 2026: its mean is the in-distribution error,
+ * its max the uniform bound) and for a policy's action error on held-out states. Mergeable, so it
  * serves as a Spark aggregation buffer. Not thread-safe.
  */
-public final class QuantizationError implements Serializable {
+public final class AbsErrorStats implements Serializable {
   private static final long serialVersionUID = 1L;
   private final double[] sumAbs;
   private final double[] maxAbs;
   private long count;
 
   /** An empty accumulator for actions of dimension {@code dim}. */
-  public QuantizationError(int dim) {
+  public AbsErrorStats(int dim) {
     sumAbs = new double[dim];
     maxAbs = new double[dim];
   }
 
-  /** Adds one action and its reconstruction. */
-  public QuantizationError add(double[] action, double[] reconstructed) {
+  /** Adds one pair of vectors. */
+  public AbsErrorStats add(double[] action, double[] reconstructed) {
     for (int j = 0; j < sumAbs.length; j++) {
       double e = Math.abs(action[j] - reconstructed[j]);
       sumAbs[j] += e;
@@ -30,8 +31,8 @@ public final class QuantizationError implements Serializable {
     return this;
   }
 
-  /** Adds {@code other}'s actions to this accumulator and returns this. */
-  public QuantizationError merge(QuantizationError other) {
+  /** Adds {@code other}'s pairs to this accumulator and returns this. */
+  public AbsErrorStats merge(AbsErrorStats other) {
     for (int j = 0; j < sumAbs.length; j++) {
       sumAbs[j] += other.sumAbs[j];
       maxAbs[j] = Math.max(maxAbs[j], other.maxAbs[j]);
@@ -40,7 +41,7 @@ public final class QuantizationError implements Serializable {
     return this;
   }
 
-  /** Number of actions added. */
+  /** Number of pairs added. */
   public long count() {
     return count;
   }

@@ -1,0 +1,48 @@
+package dev.quill.train;
+
+import dev.quill.util.Seeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Single-JVM training of a policy network: every epoch cuts the examples into freshly shuffled
+ * minibatches (seed derived from the training seed and the epoch) and fits them in order. This is the
+ * reference the Spark trainer is checked against, and the fastest path on one machine.
+ */
+public final class LocalTrainer {
+  private LocalTrainer() {}
+
+  /**
+   * Fits {@code network} for {@code epochs} epochs.
+   *
+   * @param heldout examples to score after each epoch, or {@code null}
+   * @param onEpoch called after each epoch (progress reporting); may be {@code null}
+   */
+  public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
+      DataSet heldout, Consumer<EpochStats> onEpoch) {
+    List<EpochStats> stats = new ArrayList<>();
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      List<DataSet> batches = examples.toMinibatches(batchSize, epochSeed(seed, epoch, 0));
+      long start = System.nanoTime();
+      for (DataSet batch : batches) {
+        network.fit(batch);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double heldoutLoss = heldout == null ? Double.NaN : network.score(heldout, false);
+      EpochStats s = new EpochStats(epoch, network.score(), heldoutLoss, seconds, examples.size());
+      stats.add(s);
+      if (onEpoch != null) {
+        onEpoch.accept(s);
+      }
+    }
+    return stats;
+  }
+
+  /** Shuffle seed of partition {@code partition} in epoch {@code epoch}. */
+  public static long epochSeed(long seed, int epoch, int partition) {
+    return Seeds.derive(Seeds.derive(seed, Seeds.TRAIN, epoch), Seeds.TRAIN, partition);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.quill.cli;
+
+import dev.quill.spark.bench.BenchRunner;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quill bench}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Training throughput of the default model: PyTorch peer vs Quill single JVM, local[1], local[2].")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--peers", paramLabel = "DIR", description = "folder with peerdata.py and bc_torch.py (default: ../shared/peers)")
+  Path peers = Path.of("../shared/peers");
+
+  @Option(names = "--out", paramLabel = "DIR", description = "folder for data and JSON records (default: runs/bench)")
+  Path out = Path.of("runs/bench");
+
+  @Option(names = "--n", description = "training examples (default: 200000)")
+  int n = 200_000;
+
+  @Option(names = "--epochs", description = "epochs (default: 3)")
+  int epochs = 3;
+
+  @Option(names = "--modes", split = ",", description = "Quill modes (default: single,local[1],local[2])")
+  List<String> modes = List.of("single", "local[1]", "local[2]");
+
+  @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
+  String python = "/usr/bin/python3";
+
+  @Override
+  public Integer call() {
+    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python)));
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.quill.cli;
+
+import dev.quill.config.QuillConfig;
+import dev.quill.spark.RunLayout;
+import dev.quill.spark.train.TrainJob;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+
+/** {@code quill train}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the token policy by DL4J parameter averaging -> <run>/policy/ (+ checkpoints/).")
+final class TrainCommand extends StageCommand {
+  @Override
+  String name() {
+    return "train";
+  }
+
+  @Override
+  void run(SparkSession spark, QuillConfig config, RunLayout layout) {
+    TrainJob.run(spark, config, layout);
+  }
+}

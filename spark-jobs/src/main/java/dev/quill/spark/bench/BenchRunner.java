@@ -1,0 +1,139 @@
+package dev.quill.spark.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quill.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code quill bench}: in one invocation, exports the peer's synthetic teacher task once, trains the
+ * PyTorch peer ({@code bc_torch.py}) and Quill (single JVM, Spark {@code local[1]}, {@code local[2]}) on
+ * exactly those examples, each in its own process (so peak RSS is per row), and prints one table with
+ * ratios to the peer and to the practical ceiling of this model on the reference machine.
+ */
+public final class BenchRunner {
+  /** Practical ceiling of the default model on the 2-core reference machine (shared peers README). */
+  public static final double CEILING_EXAMPLES_PER_S = 55_000;
+
+  private BenchRunner() {}
+
+  /**
+   * Options of a benchmark run.
+   *
+   * @param peers folder holding {@code peerdata.py} and {@code bc_torch.py}
+   * @param out folder for data and JSON records
+   * @param n training examples
+   * @param epochs epochs
+   * @param modes Quill modes to run ({@code single}, {@code local[1]}, ...)
+   * @param python Python interpreter for the peer
+   */
+  public record Options(Path peers, Path out, int n, int epochs, List<String> modes, String python) {}
+
+  /** Runs the benchmark and returns the rendered table. */
+  public static String run(Options o) {
+    try {
+      Files.createDirectories(o.out());
+      Path train = o.out().resolve("synth_train_" + o.n() + ".npz");
+      Path held = o.out().resolve("synth_heldout.npz");
+      if (!Files.exists(train)) {
+        exec(List.of(o.python(), o.peers().resolve("peerdata.py").toString(), "--n", "" + o.n(), "--out", train.toString()), Map.of());
+      }
+      if (!Files.exists(held)) {
+        exec(List.of(o.python(), o.peers().resolve("peerdata.py").toString(), "--n", "20000", "--split", "heldout",
+            "--out", held.toString()), Map.of());
+      }
+      List<Row> rows = new ArrayList<>();
+      Path peerJson = o.out().resolve("bc_torch.json");
+      int code = exec(List.of("/usr/bin/time", "-f", "peak_rss_kb=%M", o.python(), o.peers().resolve("bc_torch.py").toString(),
+          "--data", train.toString(), "--heldout-data", held.toString(), "--epochs", "" + o.epochs(), "--json",
+          peerJson.toString()), Map.of("OMP_WAIT_POLICY", "PASSIVE"));
+      if (code == 0) {
+        JsonNode m = Json.MAPPER.readTree(peerJson.toFile()).path("metrics");
+        rows.add(new Row("PyTorch peer (bc_torch.py)", m.path("examples_per_s").asDouble(), m.path("heldout_loss").asDouble(),
+            lastRssMb));
+      }
+      for (String mode : o.modes()) {
+        Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + ".json");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
+            "--mode", mode, "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
+            "--json", json.toString()));
+        if (exec(cmd, Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
+          JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
+          rows.add(new Row("Quill " + ("single".equals(mode) ? "single JVM" : "Spark " + mode), m.path("examples_per_s").asDouble(),
+              m.path("heldout_loss").asDouble(), m.path("peak_rss_mb").asDouble()));
+        }
+      }
+      String table = render(rows, o);
+      Files.writeString(o.out().resolve("summary.md"), table);
+      return table;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static double lastRssMb = -1;
+
+  private static int exec(List<String> cmd, Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    StringBuilder out = new StringBuilder();
+    try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("peak_rss_kb=")) {
+          lastRssMb = Long.parseLong(line.substring("peak_rss_kb=".length()).trim()) / 1024.0;
+        } else if (!line.contains(" WARN ") && !line.contains(" INFO ")) {
+          System.out.println("  | " + line);
+        }
+        out.append(line).append('\n');
+      }
+    }
+    try {
+      int code = p.waitFor();
+      if (code != 0) {
+        System.out.println("  | (exit code " + code + " from " + String.join(" ", cmd.subList(0, Math.min(3, cmd.size()))) + ")");
+      }
+      return code;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String render(List<Row> rows, Options o) {
+    double peer = rows.stream().filter(r -> r.name().startsWith("PyTorch")).mapToDouble(Row::examplesPerSecond).findFirst()
+        .orElse(Double.NaN);
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs%n%n",
+        o.n(), o.epochs()));
+    sb.append("| run | ex/s | ratio to peer | ratio to ceiling | final held-out loss | peak RSS (MiB) |\n");
+    sb.append("|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      sb.append(String.format("| %s | %,.0f | %.2f | %.2f | %.4f | %.0f |%n", r.name(), r.examplesPerSecond(),
+          r.examplesPerSecond() / peer, r.examplesPerSecond() / CEILING_EXAMPLES_PER_S, r.heldoutLoss(), r.peakRssMb()));
+    }
+    sb.append(String.format("| ceiling (GEMMs + Adam, shared/peers/README.md) | %,.0f | %.2f | 1.00 | | |%n",
+        CEILING_EXAMPLES_PER_S, CEILING_EXAMPLES_PER_S / peer));
+    Map<String, Double> byName = new LinkedHashMap<>();
+    rows.forEach(r -> byName.put(r.name(), r.examplesPerSecond()));
+    Double l1 = byName.get("Quill Spark local[1]");
+    Double l2 = byName.get("Quill Spark local[2]");
+    if (l1 != null && l2 != null) {
+      sb.append(String.format("%nlocal[2] / local[1] throughput: %.2f%n", l2 / l1));
+    }
+    return sb.toString();
+  }
+
+  private record Row(String name, double examplesPerSecond, double heldoutLoss, double peakRssMb) {}
+}

@@ -1,0 +1,198 @@
+package dev.quill.spark.train;
+
+import dev.quill.config.QuillConfig;
+import dev.quill.data.Columns;
+import dev.quill.data.DatasetStats;
+import dev.quill.policy.Policy;
+import dev.quill.policy.PolicyFiles;
+import dev.quill.policy.PolicyInfo;
+import dev.quill.policy.PolicyNetworks;
+import dev.quill.quant.ActionTokenizer;
+import dev.quill.quant.TokenizerFiles;
+import dev.quill.spark.Datasets;
+import dev.quill.spark.RunLayout;
+import dev.quill.spark.ingest.DatasetMeta;
+import dev.quill.train.EpochStats;
+import dev.quill.train.ExampleBlock;
+import dev.quill.train.ExampleEncoder;
+import dev.quill.util.AtomicFiles;
+import dev.quill.util.Seeds;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code quill train}: the factorized token policy trained with log-loss over action tokens by DL4J
+ * parameter averaging. Training examples are built inside the executors from the canonical dataset
+ * (states normalized with {@code stats.json}, actions encoded with the fitted tokenizer) and cached
+ * there; the driver only sees a sample of held-out examples to report held-out loss. A checkpoint
+ * (a full policy directory, Adam state included) is written after every epoch; the last three are kept.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+  private static final int MAX_HELDOUT_EXAMPLES = 20_000;
+  private static final int CHECKPOINTS_KEPT = 3;
+
+  private TrainJob() {}
+
+  /**
+   * Result of training.
+   *
+   * @param policyDir the saved policy directory
+   * @param epochs per-epoch measurements
+   * @param trainExamples training examples per epoch
+   * @param heldoutExamples held-out examples scored per epoch
+   * @param workers parallel workers (Spark default parallelism)
+   * @param approach the training approach used ({@code export} or {@code direct})
+   */
+  public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
+      String approach) {
+
+    /** Held-out loss after the last epoch. */
+    public double finalHeldoutLoss() {
+      return epochs.get(epochs.size() - 1).heldoutLoss();
+    }
+
+    /** Examples per second over all epochs. */
+    public double examplesPerSecond() {
+      double seconds = epochs.stream().mapToDouble(EpochStats::seconds).sum();
+      return seconds > 0 ? trainExamples * epochs.size() / seconds : 0;
+    }
+  }
+
+  /** Trains on {@code layout}'s dataset, stats and tokenizer; writes the policy and checkpoints. */
+  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout) {
+    DatasetMeta meta = DatasetMeta.read(layout.dataset());
+    DatasetStats stats = DatasetStats.read(layout.stats());
+    ActionTokenizer tokenizer = TokenizerFiles.read(layout.tokenizer());
+    if (tokenizer.actionDim() != meta.actionDim() || stats.state().dim() != meta.stateDim()) {
+      throw new IllegalStateException("dataset (state " + meta.stateDim() + ", action " + meta.actionDim() + "), stats (state "
+          + stats.state().dim() + ") and tokenizer (action " + tokenizer.actionDim() + ") disagree; rerun stats and quantize");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer);
+    Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
+    int workers = jsc.defaultParallelism();
+    Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
+    JavaRDD<Row> rows = trainRows.javaRDD();
+    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
+    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+    long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
+    DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
+
+    String approach = SparkPolicyTrainer.resolveApproach(config.train().approach(), spark.sparkContext().master());
+    long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 0);
+    MultiLayerConfiguration conf = PolicyNetworks.factorized(meta.stateDim(), tokenizer.numHeads(), tokenizer.vocabSize(0),
+        config.train(), seed);
+    Path export = layout.scratch().resolve("train-export");
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, config.train(), seed, approach, export.toUri().toString());
+    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
+            + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
+        config.train().batchSize(), config.train().averagingFrequency(), approach);
+
+    List<EpochStats> epochs = new ArrayList<>();
+    long started = System.nanoTime();
+    try {
+      for (int epoch = 1; epoch <= config.train().epochs(); epoch++) {
+        long t0 = System.nanoTime();
+        trainer.fitEpoch(blocks, epoch);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
+        EpochStats s = new EpochStats(epoch, trainer.score(), heldoutLoss, seconds, trainExamples);
+        epochs.add(s);
+        checkpoint(layout, policy(trainer, tokenizer, stats, meta, config, seed, epoch, heldoutLoss), epoch);
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double eta = elapsed / epoch * (config.train().epochs() - epoch);
+        LOG.info("epoch {}/{}: train loss {}, held-out loss {}, {} ex/s, ETA {}", epoch, config.train().epochs(),
+            fmt(s.trainLoss()), fmt(heldoutLoss), Math.round(s.examplesPerSecond()), duration(eta));
+      }
+    } finally {
+      blocks.unpersist();
+      enc.destroy();
+      AtomicFiles.deleteRecursively(export);
+    }
+    PolicyFiles.save(policy(trainer, tokenizer, stats, meta, config, seed, epochs.size(),
+        epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
+    LOG.info("Policy saved to {}", layout.policy());
+    return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers, approach);
+  }
+
+  private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,
+      QuillConfig config, long seed, int epochs, double heldoutLoss) {
+    PolicyInfo info = new PolicyInfo(PolicyInfo.FORMAT, PolicyInfo.FORMAT_VERSION, config.train().head(),
+        meta.task().isEmpty() ? config.task().name() : meta.task(), meta.stateDim(), meta.actionDim(), meta.stateNames(),
+        meta.actionNames(), config.train(), seed, epochs, heldoutLoss);
+    return new Policy(trainer.network(), tokenizer, stats, info);
+  }
+
+  private static void checkpoint(RunLayout layout, Policy policy, int epoch) {
+    PolicyFiles.save(policy, layout.checkpoints().resolve(String.format("epoch-%04d", epoch)));
+    if (epoch > CHECKPOINTS_KEPT) {
+      AtomicFiles.deleteRecursively(layout.checkpoints().resolve(String.format("epoch-%04d", epoch - CHECKPOINTS_KEPT)));
+    }
+  }
+
+  private static DataSet heldoutExamples(SparkSession spark, Path dataset, ExampleEncoder encoder) {
+    List<Row> rows = Datasets.heldout(spark, dataset).select(q(Columns.STATE), q(Columns.ACTION))
+        .limit(MAX_HELDOUT_EXAMPLES).collectAsList();
+    if (rows.isEmpty()) {
+      return null;
+    }
+    ExampleBlock block = ExampleBlock.allocate(rows.size(), encoder.stateDim(), encoder.numHeads());
+    for (int i = 0; i < rows.size(); i++) {
+      encoder.encode(Datasets.vector(rows.get(i), 0), Datasets.vector(rows.get(i), 1), block, i);
+    }
+    return block.toMinibatches(rows.size(), null).get(0);
+  }
+
+  private static String q(String column) {
+    return "`" + column + "`";
+  }
+
+  private static String fmt(double v) {
+    return String.format("%.4f", v);
+  }
+
+  private static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
+  }
+
+  /** Executor side: encodes one partition's rows into one example block. */
+  private static final class ToBlock implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ExampleEncoder> encoder;
+
+    ToBlock(Broadcast<ExampleEncoder> encoder) {
+      this.encoder = encoder;
+    }
+
+    @Override
+    public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+      ExampleEncoder e = encoder.value();
+      List<double[][]> pairs = new ArrayList<>();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        pairs.add(new double[][] {Datasets.vector(r, 0), Datasets.vector(r, 1)});
+      }
+      ExampleBlock block = ExampleBlock.allocate(pairs.size(), e.stateDim(), e.numHeads());
+      for (int i = 0; i < pairs.size(); i++) {
+        e.encode(pairs.get(i)[0], pairs.get(i)[1], block, i);
+      }
+      return List.of(block).iterator();
+    }
+  }
+}
