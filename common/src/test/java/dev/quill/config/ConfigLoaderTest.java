@@ -32,7 +32,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(32, 16), c.train().hidden());
     assertEquals("q01q99", c.quantize().bounds());
     assertEquals("linear", c.task().name());
-    assertEquals(256, c.train().batchSize());
+    assertEquals(64, c.train().batchSize());
   }
 
   @Test

@@ -1,0 +1,2 @@
+/** The {@code quill} command line (picocli): argument parsing only; the work is in the jobs. */
+package dev.quill.cli;

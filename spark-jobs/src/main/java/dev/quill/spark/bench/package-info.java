@@ -1,0 +1,2 @@
+/** {@code quill bench}: training throughput against the PyTorch peer. */
+package dev.quill.spark.bench;

@@ -1,0 +1,2 @@
+/** {@code quill eval}: distributed closed-loop evaluation. */
+package dev.quill.spark.eval;

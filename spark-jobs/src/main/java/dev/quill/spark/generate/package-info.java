@@ -1,0 +1,2 @@
+/** {@code quill generate}: expert demonstrations as LeRobot-style Parquet. */
+package dev.quill.spark.generate;

@@ -1,0 +1,2 @@
+/** {@code quill quantize}: fitting and auditing the action tokenizer. */
+package dev.quill.spark.quantize;

@@ -1,0 +1,2 @@
+/** {@code quill stats}: distributed normalization statistics. */
+package dev.quill.spark.stats;
