@@ -21,6 +21,8 @@ import java.util.Map;
 public final class BenchRunner {
   /** Practical ceiling of the default model on the 2-core reference machine (shared peers README). */
   public static final double CEILING_EXAMPLES_PER_S = 55_000;
+  /** Below this the peer is misconfigured (reference BLAS, spinning OpenMP), not measured. */
+  private static final double PEER_SANE_EXAMPLES_PER_S = 10_000;
 
   private BenchRunner() {}
 
@@ -56,6 +58,11 @@ public final class BenchRunner {
           peerJson.toString()), Map.of("OMP_WAIT_POLICY", "PASSIVE"));
       if (code == 0) {
         JsonNode m = Json.MAPPER.readTree(peerJson.toFile()).path("metrics");
+        if (m.path("examples_per_s").asDouble() < PEER_SANE_EXAMPLES_PER_S) {
+          System.out.println("WARNING: the PyTorch peer ran at " + Math.round(m.path("examples_per_s").asDouble())
+              + " ex/s, far below its documented 29-39k on the reference machine; check that libblas.so.3 is OpenBLAS "
+              + "(apt-get install libopenblas0-pthread), not Debian's reference BLAS, before trusting the ratios");
+        }
         rows.add(new Row("PyTorch peer (bc_torch.py)", m.path("examples_per_s").asDouble(), m.path("heldout_loss").asDouble(),
             lastRssMb));
       }
@@ -85,6 +92,9 @@ public final class BenchRunner {
 
   private static int exec(List<String> cmd, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    // Each process gets its own documented threading: the peer its defaults (2 threads, passive
+    // waiting), Quill's JVMs OMP_NUM_THREADS=1; nothing is inherited from the launching shell.
+    pb.environment().remove("OMP_NUM_THREADS");
     pb.environment().putAll(env);
     Process p = pb.start();
     StringBuilder out = new StringBuilder();
