@@ -1,5 +1,6 @@
 package dev.quill.task.linear;
 
+import dev.quill.task.Actions;
 import dev.quill.task.StepResult;
 import dev.quill.task.TaskEpisode;
 import java.util.Random;
@@ -97,15 +98,9 @@ final class LinearEpisode implements TaskEpisode {
   }
 
   private double[] checkedAction(double[] action) {
-    if (action == null || action.length != k.length) {
-      throw new IllegalArgumentException("action must have length " + k.length + ", got "
-          + (action == null ? "null" : "length " + action.length));
-    }
+    Actions.check(action, k.length);
     double[] u = new double[action.length];
     for (int i = 0; i < action.length; i++) {
-      if (!Double.isFinite(action[i])) {
-        throw new IllegalArgumentException("action[" + i + "] must be finite, got " + action[i]);
-      }
       u[i] = clip(action[i]);
     }
     return u;

@@ -6,6 +6,7 @@ import static dev.quill.task.reach.ReachTask.GRASP_TOLERANCE;
 import static dev.quill.task.reach.ReachTask.DAMPING;
 import static dev.quill.task.reach.ReachTask.MAX_EE_STEP;
 
+import dev.quill.task.Actions;
 import dev.quill.task.StepResult;
 import dev.quill.task.TaskEpisode;
 import java.util.Random;
@@ -83,7 +84,7 @@ final class ReachEpisode implements TaskEpisode {
     if (done) {
       throw new IllegalStateException("episode is done after " + steps + " steps; start a new one");
     }
-    checkAction(action);
+    Actions.check(action, ACTION_DIM);
     double[] before = ee;
     double[] dq = ArmKinematics.resolvedRate(q1, q2, clipStep(action[0]), clipStep(action[1]), DAMPING);
     q1 = ArmKinematics.wrap(q1 + dq[0]);
@@ -133,18 +134,6 @@ final class ReachEpisode implements TaskEpisode {
       return "dropped";
     }
     return "";
-  }
-
-  private static void checkAction(double[] action) {
-    if (action == null || action.length != ACTION_DIM) {
-      throw new IllegalArgumentException("action must have length " + ACTION_DIM + ", got "
-          + (action == null ? "null" : "length " + action.length));
-    }
-    for (int i = 0; i < action.length; i++) {
-      if (!Double.isFinite(action[i])) {
-        throw new IllegalArgumentException("action[" + i + "] must be finite, got " + action[i]);
-      }
-    }
   }
 
   private void drawNoise() {
