@@ -1,0 +1,7 @@
+/**
+ * Numerical reproductions of the theory of action-quantized behavior cloning (Cao &amp; Xie 2026,
+ * "Understanding Behavior Cloning with Action Quantization"): quantized experts executed directly on
+ * stable and unstable systems, and the Theorem-6 construction where a non-smooth learned quantizer with
+ * small in-distribution error has constant deployed regret, fixed by model-based augmentation.
+ */
+package dev.quill.theory;
