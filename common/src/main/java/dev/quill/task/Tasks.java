@@ -2,11 +2,12 @@ package dev.quill.task;
 
 import dev.quill.task.linear.LinearTask;
 import dev.quill.task.reach.ReachTask;
+import dev.quill.task.trap.ScalarTrapTask;
 import java.util.List;
 
 /** Registry of the built-in tasks. */
 public final class Tasks {
-  private static final List<String> NAMES = List.of("linear", "reach");
+  private static final List<String> NAMES = List.of("linear", "reach", "scalar-trap");
 
   private Tasks() {}
 
@@ -22,6 +23,8 @@ public final class Tasks {
           config.horizon() == 0 ? LinearTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
       case "reach" -> new ReachTask(
           config.horizon() == 0 ? ReachTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
+      case "scalar-trap" -> new ScalarTrapTask(
+          config.horizon() == 0 ? ScalarTrapTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
       default -> throw new IllegalArgumentException("unknown task " + config.name() + "; known: " + NAMES);
     };
   }
