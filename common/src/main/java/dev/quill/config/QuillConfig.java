@@ -1,8 +1,10 @@
 package dev.quill.config;
 
 import dev.quill.eval.EvalConfig;
+import dev.quill.nn.qat.QatConfig;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.QuantizeConfig;
+import dev.quill.saliency.SaliencyConfig;
 import dev.quill.task.TaskConfig;
 
 /**
@@ -19,6 +21,8 @@ import dev.quill.task.TaskConfig;
  * @param quantize the action tokenizer
  * @param train the policy network and its training
  * @param eval closed-loop evaluation
+ * @param saliency saliency scores of states (SQIL)
+ * @param qat low-bit students of the trained policy (PTQ, QAT, QBC, SQIL)
  */
 public record QuillConfig(
     String name,
@@ -29,7 +33,9 @@ public record QuillConfig(
     IngestConfig ingest,
     QuantizeConfig quantize,
     TrainConfig train,
-    EvalConfig eval) implements java.io.Serializable {
+    EvalConfig eval,
+    SaliencyConfig saliency,
+    QatConfig qat) implements java.io.Serializable {
 
   /** Validates the top-level keys; sections validate themselves. */
   public QuillConfig {
@@ -44,5 +50,7 @@ public record QuillConfig(
     Checks.present("quantize", quantize);
     Checks.present("train", train);
     Checks.present("eval", eval);
+    Checks.present("saliency", saliency);
+    Checks.present("qat", qat);
   }
 }

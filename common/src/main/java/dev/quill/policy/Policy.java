@@ -61,21 +61,23 @@ public final class Policy {
     return actions;
   }
 
+  /** Output logits for a batch of raw (unnormalized) states, {@code [n][sum of vocab sizes]}. */
+  public float[][] logits(double[][] states) {
+    float[] flat = forward(states);
+    int width = flat.length / Math.max(1, states.length);
+    float[][] out = new float[states.length][];
+    for (int i = 0; i < states.length; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+    }
+    return out;
+  }
+
   /** Argmax tokens for a batch of states, {@code [n][numHeads]}. */
   public int[][] tokens(double[][] states) {
-    int s = info.stateDim();
-    float[] x = new float[states.length * s];
-    for (int i = 0; i < states.length; i++) {
-      if (states[i].length != s) {
-        throw new IllegalArgumentException("state " + i + " has length " + states[i].length + ", policy expects " + s);
-      }
-      stats.state().normalize(states[i], x, i * s);
-    }
-    INDArray out = network.output(Nd4j.create(x, new long[] {states.length, s}, 'c'), false);
-    float[] logits = out.dup('c').data().asFloat();
+    float[] logits = forward(states);
+    int width = logits.length / Math.max(1, states.length);
     int heads = tokenizer.numHeads();
     int[][] tokens = new int[states.length][heads];
-    int width = (int) out.size(1);
     for (int i = 0; i < states.length; i++) {
       int offset = i * width;
       for (int h = 0; h < heads; h++) {
@@ -94,5 +96,17 @@ public final class Policy {
       }
     }
     return tokens;
+  }
+
+  private float[] forward(double[][] states) {
+    int s = info.stateDim();
+    float[] x = new float[states.length * s];
+    for (int i = 0; i < states.length; i++) {
+      if (states[i].length != s) {
+        throw new IllegalArgumentException("state " + i + " has length " + states[i].length + ", policy expects " + s);
+      }
+      stats.state().normalize(states[i], x, i * s);
+    }
+    return network.output(Nd4j.create(x, new long[] {states.length, s}, 'c'), false).dup('c').data().asFloat();
   }
 }

@@ -59,6 +59,16 @@ public record RunLayout(Path root) {
     return root.resolve("eval");
   }
 
+  /** Saliency scores (SQIL). */
+  public Path saliency() {
+    return root.resolve("saliency");
+  }
+
+  /** Low-bit students, one policy directory per method. */
+  public Path qat() {
+    return root.resolve("qat");
+  }
+
   /** Scratch space (training export files); safe to delete after a run. */
   public Path scratch() {
     return root.resolve(".scratch");
