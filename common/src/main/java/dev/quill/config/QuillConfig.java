@@ -3,6 +3,7 @@ package dev.quill.config;
 import dev.quill.eval.EvalConfig;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.QuantizeConfig;
+import dev.quill.quant.audit.AuditConfig;
 import dev.quill.task.TaskConfig;
 
 /**
@@ -17,6 +18,7 @@ import dev.quill.task.TaskConfig;
  * @param task the built-in task and its demonstrations
  * @param ingest validation and split of demonstrations
  * @param quantize the action tokenizer
+ * @param audit the quantizer audit ({@code quill audit})
  * @param train the policy network and its training
  * @param eval closed-loop evaluation
  */
@@ -28,6 +30,7 @@ public record QuillConfig(
     TaskConfig task,
     IngestConfig ingest,
     QuantizeConfig quantize,
+    AuditConfig audit,
     TrainConfig train,
     EvalConfig eval) implements java.io.Serializable {
 
@@ -42,6 +45,7 @@ public record QuillConfig(
     Checks.present("task", task);
     Checks.present("ingest", ingest);
     Checks.present("quantize", quantize);
+    Checks.present("audit", audit);
     Checks.present("train", train);
     Checks.present("eval", eval);
   }
