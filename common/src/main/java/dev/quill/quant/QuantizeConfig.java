@@ -1,5 +1,6 @@
 package dev.quill.quant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.quill.config.Checks;
 import java.util.List;
 
@@ -50,6 +51,7 @@ public record QuantizeConfig(String type, int numBins, String bounds, double mu,
   }
 
   /** Whether the family is a codebook over whole action vectors ({@code kmeans}, {@code rvq}). */
+  @JsonIgnore
   public boolean isCodebook() {
     return "kmeans".equals(type) || "rvq".equals(type);
   }
