@@ -79,5 +79,5 @@ class DitheredTokenizerTest {
     }
   }
 
-  private static final int[] GOLDEN_TOKENS = {};
+  private static final int[] GOLDEN_TOKENS = {2, 2, 1, 2, 1, 2, 1, 1, 2, 1, 1, 1};
 }
