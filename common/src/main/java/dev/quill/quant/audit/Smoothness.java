@@ -9,10 +9,10 @@ import java.io.Serializable;
  * expert actions {@code a, a'}, Quill counts a violation when quantization adds more than the threshold to
  * the jump in some action dimension j:
  * {@code |q(a)_j - q(a')_j| - |a_j - a'_j| > k * epsMean_j}. Subtracting the expert's own jump keeps the
- * measure about the tokenizer (a fast-moving expert is not the tokenizer's fault). A tokenizer whose cells are
- * all of similar size adds at most about two typical errors and never violates at k = 4 (uniform bins: at most
- * one bin width, and {@code epsMean = width / 4}); cells far coarser than average, or codes that jump between
- * unrelated actions (Theorem 6's learned quantizer), do. Mergeable counts; not thread-safe.
+ * measure about the tokenizer (a fast-moving expert is not the tokenizer's fault). Uniform bins add at most one
+ * bin width, about {@code 4 epsMean}, so they do not violate at k = 5 (at smaller k they do where the expert
+ * rests on a bin edge: nearby states then flip between two bins); cells far coarser than average, or codes that
+ * jump between unrelated actions (Theorem 6's learned quantizer), do. Mergeable counts; not thread-safe.
  */
 public final class Smoothness implements Serializable {
   private static final long serialVersionUID = 1L;

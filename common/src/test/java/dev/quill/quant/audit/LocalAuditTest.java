@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LocalAuditTest {
-  private static final AuditConfig CONFIG = new AuditConfig(List.of("uniform"), List.of(16), 4.0, 500, 0.02, 1);
+  private static final AuditConfig CONFIG = new AuditConfig(List.of("uniform"), List.of(16), 5.0, 500, 0.02, 1);
 
   @Test
   void staircaseExpert_hasZeroViolationsAndZeroError() {
@@ -39,7 +39,7 @@ class LocalAuditTest {
 
   @Test
   void theorem6Quantizer_hasManyViolations_binningNone_recommendationIsBinning() {
-    double eps = 1.0 / 32;
+    double eps = 1.0 / 128;
     // expert closed loop x' = 0.2 x + 0.3 atan x from initial states spread over [-2, 2], action atan x
     int episodes = 101;
     int frames = 30;
@@ -55,12 +55,12 @@ class LocalAuditTest {
     }
     Map<String, ActionTokenizer> candidates = new LinkedHashMap<>();
     candidates.put("theorem6", Theorem6Quantizer.auditInstance(eps));
-    candidates.put("binning", new UniformBinTokenizer(128, new double[] {-2}, new double[] {2})); // width eps
+    candidates.put("binning", new UniformBinTokenizer(512, new double[] {-2}, new double[] {2})); // width eps
     List<CandidateReport> reports = LocalAudit.run(candidates, s, a, CONFIG, 1);
     CandidateReport trap = reports.get(0);
     CandidateReport bins = reports.get(1);
     assertEquals(0, bins.consecutiveViolations() + bins.neighbourViolations(), "binning");
-    // about one per trajectory: entering I_P or crossing I_T1 / I_T2 adds a jump far above 4 eps_q
+    // about one per trajectory: entering I_P or crossing I_T1 / I_T2 adds a jump far above 5 eps_q
     assertTrue(trap.consecutiveViolations() >= 50, "theorem-6 consecutive violations " + trap.consecutiveViolations());
     assertTrue(trap.violationRate() > 0.02, "theorem-6 violation rate " + trap.violationRate());
     Recommendation rec = Recommendation.of(reports, CONFIG);

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code quill quantize}: fits the action tokenizer ({@link TokenizerFit}) and measures its reconstruction
  * error eps_q (mean and max per dimension) over every training action, distributed. With
  * {@code quantize.dither} the fitted tokenizer is wrapped in a {@link DitheredTokenizer} whose half width per
- * dimension is twice the base's mean error (exactly half a bin for uniform bins), seeded from the run seed,
+ * dimension is half a bin for uniform bins (Schuchman's condition: the error is then uniform whatever the
+ * action) and twice the base's mean error for the other families, seeded from the run seed,
  * and eps_q is measured with the dither (state-aware encode and decode). Writes {@code tokenizer.json} and
  * {@code report.json} into the output folder atomically.
  */
@@ -58,7 +59,7 @@ public final class QuantizeJob {
     if (config.quantize().dither()) {
       double[] half = eps.meanPerDim();
       for (int j = 0; j < half.length; j++) {
-        half[j] *= 2;
+        half[j] = tokenizer instanceof UniformBinTokenizer u ? u.binWidth(j) / 2 : 2 * half[j];
       }
       tokenizer = new DitheredTokenizer(tokenizer, half, Seeds.derive(config.seed(), QUANTIZE_PURPOSE, 1));
       eps = reconstructionError(spark, tokenizer, dataset);
