@@ -5,6 +5,7 @@ import dev.quill.nn.qat.QatConfig;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.QuantizeConfig;
 import dev.quill.saliency.SaliencyConfig;
+import dev.quill.quant.audit.AuditConfig;
 import dev.quill.task.TaskConfig;
 
 /**
@@ -19,6 +20,7 @@ import dev.quill.task.TaskConfig;
  * @param task the built-in task and its demonstrations
  * @param ingest validation and split of demonstrations
  * @param quantize the action tokenizer
+ * @param audit the quantizer audit ({@code quill audit})
  * @param train the policy network and its training
  * @param eval closed-loop evaluation
  * @param saliency saliency scores of states (SQIL)
@@ -32,6 +34,7 @@ public record QuillConfig(
     TaskConfig task,
     IngestConfig ingest,
     QuantizeConfig quantize,
+    AuditConfig audit,
     TrainConfig train,
     EvalConfig eval,
     SaliencyConfig saliency,
@@ -48,6 +51,7 @@ public record QuillConfig(
     Checks.present("task", task);
     Checks.present("ingest", ingest);
     Checks.present("quantize", quantize);
+    Checks.present("audit", audit);
     Checks.present("train", train);
     Checks.present("eval", eval);
     Checks.present("saliency", saliency);

@@ -56,7 +56,7 @@ public final class Policy {
     int[][] tokens = tokens(states);
     double[][] actions = new double[states.length][];
     for (int i = 0; i < states.length; i++) {
-      actions[i] = tokenizer.decode(tokens[i]);
+      actions[i] = tokenizer.decode(states[i], tokens[i]);
     }
     return actions;
   }

@@ -36,7 +36,7 @@ public final class ExampleEncoder implements Serializable {
   /** Appends example {@code i} of {@code block}: normalized state and tokens. */
   public void encode(double[] state, double[] action, ExampleBlock block, int i) {
     stats.state().normalize(state, block.states(), i * stateDim());
-    int[] tokens = tokenizer.encode(action);
+    int[] tokens = tokenizer.encode(state, action);
     for (int h = 0; h < tokens.length; h++) {
       block.tokens()[i * tokens.length + h] = tokens[h];
     }

@@ -44,6 +44,11 @@ public record RunLayout(Path root) {
     return quantize().resolve("tokenizer.json");
   }
 
+  /** The quantizer audit's report folder. */
+  public Path audit() {
+    return root.resolve("audit");
+  }
+
   /** The trained policy directory. */
   public Path policy() {
     return root.resolve("policy");

@@ -80,15 +80,15 @@ class UniformBinTokenizerTest {
   void fitter_q01q99Bounds_useQuantiles() {
     FeatureStats s = new FeatureStats(new double[] {0}, new double[] {1}, new double[] {-9}, new double[] {9},
         new double[] {-2}, new double[] {2}, 100);
-    UniformBinTokenizer mm = new UniformBinFitter(new QuantizeConfig("uniform", 16, "minmax")).fit(s);
-    UniformBinTokenizer qq = new UniformBinFitter(new QuantizeConfig("uniform", 16, "q01q99")).fit(s);
+    UniformBinTokenizer mm = new UniformBinFitter(QuantizeConfig.of("uniform", 16, "minmax")).fit(s);
+    UniformBinTokenizer qq = new UniformBinFitter(QuantizeConfig.of("uniform", 16, "q01q99")).fit(s);
     assertArrayEquals(new double[] {-9}, mm.low());
     assertArrayEquals(new double[] {2}, qq.high());
   }
 
   @Test
   void config_numBinsOutOfRange_namesKeyValueAndRange() {
-    ConfigException e = assertThrows(ConfigException.class, () -> new QuantizeConfig("uniform", 1, "minmax"));
+    ConfigException e = assertThrows(ConfigException.class, () -> QuantizeConfig.of("uniform", 1, "minmax"));
     assertEquals("numBins must be in [2, 65536], got 1", e.getMessage());
   }
 

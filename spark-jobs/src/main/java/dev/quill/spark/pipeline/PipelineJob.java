@@ -4,6 +4,7 @@ import dev.quill.config.ConfigLoader;
 import dev.quill.config.QuillConfig;
 import dev.quill.data.DatasetStats;
 import dev.quill.spark.RunLayout;
+import dev.quill.spark.audit.AuditJob;
 import dev.quill.spark.eval.EvalJob;
 import dev.quill.spark.generate.GenerateJob;
 import dev.quill.spark.ingest.IngestJob;
@@ -23,13 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code quill pipeline}: generate, ingest, stats, quantize, train and eval in one Spark application,
+ * {@code quill pipeline}: generate, ingest, stats, quantize, audit, train and eval in one Spark application,
  * with progress per stage, a final summary table, and {@code manifest.json} (config, seed, git revision,
  * hashes of every stage's output) and {@code metrics.json} in the run directory.
  */
 public final class PipelineJob {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-  private static final int STAGES = 6;
+  private static final int STAGES = 7;
 
   private PipelineJob() {}
 
@@ -39,13 +40,14 @@ public final class PipelineJob {
    * @param layout the run directory
    * @param generate demonstrations
    * @param ingest validation
-   * @param quantize tokenizer audit
+   * @param quantize tokenizer fit
+   * @param audit quantizer audit
    * @param train training
    * @param eval evaluation
    * @param stages wall time of each stage
    */
   public record Result(RunLayout layout, GenerateJob.Result generate, IngestJob.Result ingest, QuantizeJob.Result quantize,
-      TrainJob.Result train, EvalJob.Result eval, List<StageTime> stages) {}
+      AuditJob.Result audit, TrainJob.Result train, EvalJob.Result eval, List<StageTime> stages) {}
 
   /**
    * Wall time of a stage.
@@ -65,10 +67,12 @@ public final class PipelineJob {
     DatasetStats stats = stage(3, "stats", times, () -> StatsJob.run(spark, layout.dataset(), layout.stats()));
     QuantizeJob.Result q = stage(4, "quantize", times,
         () -> QuantizeJob.run(spark, config, layout.dataset(), stats, layout.quantize()));
-    TrainJob.Result tr = stage(5, "train", times, () -> TrainJob.run(spark, config, layout));
-    EvalJob.Result ev = stage(6, "eval", times,
+    AuditJob.Result au = stage(5, "audit", times,
+        () -> AuditJob.run(spark, config, layout.dataset(), stats, q.tokenizer(), layout.audit()));
+    TrainJob.Result tr = stage(6, "train", times, () -> TrainJob.run(spark, config, layout));
+    EvalJob.Result ev = stage(7, "eval", times,
         () -> EvalJob.run(spark, config, layout.policy(), layout.dataset(), layout.eval()));
-    Result result = new Result(layout, gen, ing, q, tr, ev, times);
+    Result result = new Result(layout, gen, ing, q, au, tr, ev, times);
     writeManifest(config, layout, gitRevision, started, times);
     Json.writeFile(layout.metrics(), metrics(result));
     System.out.println(SummaryTable.render(result));
@@ -121,6 +125,10 @@ public final class PipelineJob {
     quant.put("epsMeanPerDim", r.quantize().epsMean());
     quant.put("epsMaxPerDim", r.quantize().epsMax());
     m.put("quantize", quant);
+    Map<String, Object> audit = new LinkedHashMap<>();
+    audit.put("recommended", r.audit().recommendation().chosen());
+    audit.put("reason", r.audit().recommendation().reason());
+    m.put("audit", audit);
     Map<String, Object> train = new LinkedHashMap<>();
     train.put("epochs", r.train().epochs());
     train.put("trainExamples", r.train().trainExamples());

@@ -32,7 +32,9 @@ final class SummaryTable {
       case "ingest" -> r.ingest().episodes() + " episodes kept (" + r.ingest().heldoutEpisodes() + " held out), "
           + r.ingest().quarantinedEpisodes() + " quarantined";
       case "stats" -> "state " + r.ingest().stateDim() + " dims, action " + r.ingest().actionDim() + " dims";
-      case "quantize" -> r.quantize().tokenizer().vocabSize(0) + " bins/dim, eps_q mean " + fmt(r.quantize().epsMean());
+      case "quantize" -> r.quantize().tokenizer().type() + " " + r.quantize().tokenizer().numHeads() + " x "
+          + r.quantize().tokenizer().vocabSize(0) + " tokens, eps_q mean " + fmt(r.quantize().epsMean());
+      case "audit" -> r.audit().candidates().size() + " tokenizers audited, recommended " + r.audit().recommendation().chosen();
       case "train" -> r.train().epochs().size() + " epochs, held-out loss " + f(r.train().finalHeldoutLoss()) + ", "
           + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)";
       case "eval" -> r.eval().policy().episodes() + " episodes";

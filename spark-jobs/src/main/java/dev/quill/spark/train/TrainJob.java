@@ -95,6 +95,13 @@ public final class TrainJob {
 
     String approach = SparkPolicyTrainer.resolveApproach(config.train().approach(), spark.sparkContext().master());
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 0);
+    for (int h = 1; h < tokenizer.numHeads(); h++) {
+      if (tokenizer.vocabSize(h) != tokenizer.vocabSize(0)) {
+        throw new IllegalArgumentException("the factorized head needs the same vocabulary size on every head; tokenizer "
+            + tokenizer.type() + " has " + tokenizer.vocabSize(0) + " tokens on head 0 and " + tokenizer.vocabSize(h)
+            + " on head " + h);
+      }
+    }
     MultiLayerConfiguration conf = PolicyNetworks.factorized(meta.stateDim(), tokenizer.numHeads(), tokenizer.vocabSize(0),
         config.train(), seed);
     Path export = layout.scratch().resolve("train-export");

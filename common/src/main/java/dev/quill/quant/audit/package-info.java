@@ -1,0 +1,2 @@
+/** The quantizer audit: its configuration, accumulators, smoothness measure and recommendation (no Spark). */
+package dev.quill.quant.audit;
