@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quill", mixinStandardHelpOptions = true, version = "quill 0.1.0",
     description = "Behavior cloning with quantized actions on Spark + DL4J.",
-    subcommands = {GenerateCommand.class, IngestCommand.class, StatsCommand.class, QuantizeCommand.class,
+    subcommands = {GenerateCommand.class, IngestCommand.class, ConvertCommand.class, StatsCommand.class, QuantizeCommand.class,
         TrainCommand.class, EvalCommand.class, PipelineCommand.class, BenchCommand.class, BenchWorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class Quill implements Runnable {
