@@ -72,9 +72,14 @@ public final class IngestJob {
    * HDF5; detected when {@code auto}), validates it and writes {@code dataset} and {@code quarantine} folders.
    */
   public static Result run(SparkSession spark, QuillConfig config, Path input, Path dataset, Path quarantine) {
+    long t0 = System.nanoTime();
     FrameSources.Frames source = FrameSources.open(spark, config, input);
     try {
-      return validateAndWrite(spark, config, source, dataset, quarantine);
+      Result r = validateAndWrite(spark, config, source, dataset, quarantine);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info("Ingest ({}) of {} frames took {} s ({} frames/s)", source.format(), r.frames(),
+          String.format("%.2f", seconds), String.format("%.0f", r.frames() / seconds));
+      return r;
     } finally {
       if (source.cached() != null) {
         source.cached().unpersist();
