@@ -168,11 +168,11 @@ def bench(out, steps, episode_len=1000, d=17, a=6):
     term = np.zeros(steps, bool)
     term[episode_len - 1::episode_len] = True
     with h5py.File(os.path.join(out, 'bench.hdf5'), 'w') as f:
-        f.create_dataset('observations', data=obs, compression='gzip', chunks=(10000, d))
-        f.create_dataset('actions', data=act, compression='gzip', chunks=(10000, a))
-        f.create_dataset('rewards', data=rng.standard_normal(steps).astype(np.float32), compression='gzip', chunks=(10000,))
-        f.create_dataset('terminals', data=term, compression='gzip', chunks=(10000,))
-        f.create_dataset('timeouts', data=np.zeros(steps, bool), compression='gzip', chunks=(10000,))
+        f.create_dataset('observations', data=obs, compression='gzip', chunks=(4096, d))
+        f.create_dataset('actions', data=act, compression='gzip', chunks=(4096, a))
+        f.create_dataset('rewards', data=rng.standard_normal(steps).astype(np.float32), compression='gzip', chunks=(4096,))
+        f.create_dataset('terminals', data=term, compression='gzip', chunks=(4096,))
+        f.create_dataset('timeouts', data=np.zeros(steps, bool), compression='gzip', chunks=(4096,))
 
 
 if __name__ == '__main__':
