@@ -14,6 +14,7 @@ abstract class StageCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    before();
     QuillConfig config = options.load();
     RunLayout layout = options.layout(config);
     try (SparkSession spark = QuillSpark.session(config.spark(), "quill-" + name())) {
@@ -21,6 +22,9 @@ abstract class StageCommand implements Callable<Integer> {
     }
     return ExitCodes.OK;
   }
+
+  /** Hook before the configuration is loaded (e.g. to add overrides from command-specific options). */
+  void before() {}
 
   /** The command's name (for the Spark application name). */
   abstract String name();

@@ -38,6 +38,20 @@ class QuillCliTest {
   }
 
   @Test
+  void convertWithUnknownFormat_exitsWithUsageCodeAndNamesKey() {
+    String[] r = run("convert", "--input", "x.hdf5", "--output", "out", "--format", "rlds");
+    assertEquals(Integer.toString(ExitCodes.USAGE), r[0]);
+    assertTrue(r[1].contains("ingest.format must be one of [auto, lerobot, d4rl, minari, robomimic], got rlds"), r[1]);
+  }
+
+  @Test
+  void ingestWithUnknownPolicy_exitsWithUsageCodeAndNamesKey() {
+    String[] r = run("ingest", "--on-bad-episode", "ignore");
+    assertEquals(Integer.toString(ExitCodes.USAGE), r[0]);
+    assertTrue(r[1].contains("ingest.onBadEpisode must be one of [quarantine, fail], got ignore"), r[1]);
+  }
+
+  @Test
   void unknownCommand_exitsWithUsageCode() {
     assertEquals(Integer.toString(ExitCodes.USAGE), run("fly")[0]);
   }
@@ -53,7 +67,7 @@ class QuillCliTest {
       System.setOut(out);
     }
     String help = buf.toString(StandardCharsets.UTF_8);
-    for (String c : new String[] {"generate", "ingest", "stats", "quantize", "train", "eval", "pipeline", "bench"}) {
+    for (String c : new String[] {"generate", "ingest", "convert", "stats", "quantize", "train", "eval", "pipeline", "bench"}) {
       assertTrue(help.contains(c), c + " missing from help: " + help);
     }
   }

@@ -2,7 +2,9 @@ package dev.quill.spark.ingest;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
@@ -28,6 +30,8 @@ import org.apache.spark.sql.Row;
  */
 final class EpisodeChecks {
   private static final String FILE = "_file";
+  /** Positions in the sorted (frame, timestamp) list where the timestamp does not increase. */
+  private static final String TS_BAD = "filter(sequence(1, greatest(size(ts) - 1, 1)), i -> i < size(ts) AND ts[i].t <= ts[i - 1].t)";
 
   private final List<RowCheck> rowChecks;
   private final int stateDim;
@@ -59,6 +63,7 @@ final class EpisodeChecks {
     aggs.add(min(col(Columns.FRAME)).as("minFrame"));
     aggs.add(max(col(Columns.FRAME)).as("maxFrame"));
     aggs.add(array_sort(collect_set(col(FILE))).as("files"));
+    aggs.add(array_sort(collect_list(struct(col(Columns.FRAME).as("f"), col(Columns.TIMESTAMP).as("t")))).as("ts"));
     for (RowCheck c : rowChecks) {
       aggs.add(sum(when(c.flag(), 1).otherwise(0)).as(c.name() + "_count"));
       aggs.add(min(when(c.flag(), col(Columns.FRAME))).as(c.name() + "_frame"));
@@ -72,7 +77,9 @@ final class EpisodeChecks {
     Column broken = col("n").notEqual(col("distinct"))
         .or(col("minFrame").notEqual(0))
         .or(col("maxFrame").notEqual(col("n").minus(1)))
-        .or(size(col("files")).gt(1));
+        .or(size(col("files")).gt(1))
+        .or(col("n").equalTo(1))
+        .or(size(expr(TS_BAD)).gt(0));
     for (RowCheck c : rowChecks) {
       broken = broken.or(col(c.name() + "_count").gt(0));
     }
@@ -98,6 +105,19 @@ final class EpisodeChecks {
     if (minFrame != null && ((Long) minFrame != 0 || (Long) maxFrame - (Long) minFrame + 1 != distinct)) {
       out.add(finding(file, episode, Columns.FRAME, -1, Rule.FRAME_GAP,
           distinct + " distinct frame indices span " + minFrame + ".." + maxFrame + ", expected 0.." + (distinct - 1)));
+    }
+    if (n == 1) {
+      out.add(finding(file, episode, Columns.FRAME, -1, Rule.SHORT_EPISODE, "1 frame"));
+    }
+    List<Row> ts = r.getList(r.fieldIndex("ts"));
+    for (int i = 1; i < ts.size(); i++) {
+      Row prev = ts.get(i - 1);
+      Row cur = ts.get(i);
+      if (!cur.anyNull() && !prev.anyNull() && cur.getFloat(1) <= prev.getFloat(1)) {
+        out.add(finding(file, episode, Columns.TIMESTAMP, cur.getLong(0), Rule.NON_MONOTONE_TIMESTAMP,
+            "timestamp " + cur.getFloat(1) + " after " + prev.getFloat(1) + " at frame " + prev.get(0)));
+        break;
+      }
     }
     for (RowCheck c : rowChecks) {
       long count = r.getLong(r.fieldIndex(c.name() + "_count"));

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.desc;
-import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -68,19 +67,37 @@ public final class IngestJob {
   public record Result(Path dataset, long episodes, long frames, long heldoutEpisodes, int stateDim, int actionDim,
       long quarantinedEpisodes, List<Finding> findings) {}
 
-  /** Validates {@code input} and writes {@code dataset} and {@code quarantine} folders. */
+  /**
+   * Reads {@code input} in its format ({@code ingest.format}: LeRobot Parquet, D4RL, Minari or robomimic
+   * HDF5; detected when {@code auto}), validates it and writes {@code dataset} and {@code quarantine} folders.
+   */
   public static Result run(SparkSession spark, QuillConfig config, Path input, Path dataset, Path quarantine) {
-    InputLayout layout = InputLayout.of(input);
-    LOG.info("Ingesting {} Parquet file(s) from {}", layout.dataFiles().size(), input);
-    Dataset<Row> raw = readAll(spark, layout).withColumn(FILE, input_file_name());
-    SchemaCheck.requireColumns(raw, layout);
-    Dataset<Row> df = SchemaCheck.canonicalTypes(raw);
+    long t0 = System.nanoTime();
+    FrameSources.Frames source = FrameSources.open(spark, config, input);
+    try {
+      Result r = validateAndWrite(spark, config, source, dataset, quarantine);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info("Ingest ({}) of {} frames took {} s ({} frames/s)", source.format(), r.frames(),
+          String.format("%.2f", seconds), String.format("%.0f", r.frames() / seconds));
+      return r;
+    } finally {
+      if (source.cached() != null) {
+        source.cached().unpersist();
+      }
+    }
+  }
 
+  private static Result validateAndWrite(SparkSession spark, QuillConfig config, FrameSources.Frames source,
+      Path dataset, Path quarantine) {
+    InputLayout layout = source.layout();
+    Dataset<Row> df = source.frames();
+    Path input = source.root();
     int stateDim = layout.stateDim() > 0 ? layout.stateDim() : modeLength(df, STATE, Columns.STATE);
     int actionDim = layout.actionDim() > 0 ? layout.actionDim() : modeLength(df, ACTION, Columns.ACTION);
 
-    List<Finding> findings = new ArrayList<>();
+    List<Finding> findings = new ArrayList<>(source.findings());
     Set<Long> bad = new HashSet<>();
+    source.findings().stream().filter(f -> f.episode() >= 0).forEach(f -> bad.add(f.episode()));
     EpisodeChecks checks = new EpisodeChecks(stateDim, actionDim);
     org.apache.spark.sql.Column[] aggs = checks.aggregates();
     List<Row> badEpisodes = df.filter(col(Columns.EPISODE).isNotNull())
@@ -109,11 +126,13 @@ public final class IngestJob {
       throw new BadInputException("ingest of " + input + " found " + findings.size()
           + " problem(s); nothing was written (set ingest.onBadEpisode=quarantine to skip bad episodes)", findings);
     }
-    return write(spark, config, input, layout, df, stateDim, actionDim, bad, findings, dataset, quarantine);
+    return write(spark, config, source, df, stateDim, actionDim, bad, findings, dataset, quarantine);
   }
 
-  private static Result write(SparkSession spark, QuillConfig config, Path input, InputLayout layout, Dataset<Row> df,
+  private static Result write(SparkSession spark, QuillConfig config, FrameSources.Frames source, Dataset<Row> df,
       int stateDim, int actionDim, Set<Long> bad, List<Finding> findings, Path dataset, Path quarantine) {
+    Path input = source.root();
+    InputLayout layout = source.layout();
     long seed = config.seed();
     double fraction = config.ingest().heldoutFraction();
     spark.udf().register("quill_heldout", (UDF1<Long, Boolean>) e -> EpisodeSplit.isHeldOut(e, seed, fraction),
@@ -153,7 +172,9 @@ public final class IngestJob {
       }
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("input", input.toString());
+      report.put("format", source.format());
       report.put("onBadEpisode", config.ingest().onBadEpisode());
+      report.put("notes", layout.notes());
       report.put("keptEpisodes", episodes);
       report.put("keptFrames", frames);
       report.put("quarantinedEpisodes", bad.stream().sorted().toList());
@@ -174,18 +195,13 @@ public final class IngestJob {
     }
   }
 
-  private static Dataset<Row> readAll(SparkSession spark, InputLayout layout) {
-    String[] paths = layout.dataFiles().stream().map(p -> p.toUri().toString()).toArray(String[]::new);
-    try {
-      return spark.read().parquet(paths);
-    } catch (RuntimeException e) {
-      throw new BadInputException("cannot read the Parquet files under " + layout.root() + ": " + e.getMessage(), List.of());
-    }
-  }
-
   private static int modeLength(Dataset<Row> df, String quotedColumn, String column) {
-    Row top = df.filter(col(quotedColumn).isNotNull()).groupBy(size(col(quotedColumn)).as("n")).count()
-        .orderBy(desc("count")).first();
+    List<Row> tops = df.filter(col(quotedColumn).isNotNull()).groupBy(size(col(quotedColumn)).as("n")).count()
+        .orderBy(desc("count"), col("n")).limit(1).collectAsList();
+    if (tops.isEmpty()) {
+      return 0;
+    }
+    Row top = tops.get(0);
     LOG.info("No meta/info.json shape for {}: using its most common length {}", column, top.getInt(0));
     return top.getInt(0);
   }

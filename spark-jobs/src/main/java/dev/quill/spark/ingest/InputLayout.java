@@ -28,9 +28,17 @@ import java.util.stream.Stream;
  * @param actionNames declared action names (may be empty)
  * @param task the task ({@code robot_type}) declared in info.json, or {@code ""}
  * @param episodeLengths episode index to length from episodes.jsonl (empty when absent)
+ * @param episodesFile where {@code episodeLengths} came from ({@code meta/episodes.jsonl}, v3's
+ *     {@code meta/episodes/}), as reported
+ * @param notes what the reader skipped or assumed (video and image features, format version), for the report
  */
 record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim, List<String> stateNames,
-    List<String> actionNames, String task, Map<Long, Long> episodeLengths) {
+    List<String> actionNames, String task, Map<Long, Long> episodeLengths, String episodesFile, List<String> notes) {
+
+  /** The same layout with the episode lengths read from {@code file} (LeRobot v3's episodes Parquet). */
+  InputLayout withEpisodeLengths(Map<Long, Long> lengths, String file) {
+    return new InputLayout(root, dataFiles, stateDim, actionDim, stateNames, actionNames, task, lengths, file, notes);
+  }
 
   /** Reads the layout of {@code root}; fails with a clear message when there is no data. */
   static InputLayout of(Path root) {
@@ -38,6 +46,7 @@ record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim,
       throw new BadInputException("input " + root + " does not exist or is not a folder", List.of());
     }
     Path data = Files.isDirectory(root.resolve("data")) ? root.resolve("data") : root;
+    List<String> notes = new ArrayList<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(data)) {
       files = walk.filter(Files::isRegularFile)
@@ -64,8 +73,17 @@ record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim,
       sn = names(features.path(Columns.STATE).path("names"));
       an = names(features.path(Columns.ACTION).path("names"));
       task = node.path("robot_type").asText("");
+      notes.add("LeRobot " + node.path("codebase_version").asText("(no codebase_version)") + " metadata in meta/info.json");
+      features.fields().forEachRemaining(f -> {
+        String dtype = f.getValue().path("dtype").asText("");
+        if (dtype.equals("video") || dtype.equals("image")) {
+          notes.add("feature " + f.getKey() + " (dtype " + dtype + ") is skipped: Quill reads state and action "
+              + "vectors only (images come later)");
+        }
+      });
     }
-    return new InputLayout(root, files, s, a, sn, an, task, episodeLengths(root.resolve("meta/episodes.jsonl")));
+    return new InputLayout(root, files, s, a, sn, an, task, episodeLengths(root.resolve("meta/episodes.jsonl")),
+        "meta/episodes.jsonl", List.copyOf(notes));
   }
 
   private static List<String> names(JsonNode node) {

@@ -23,7 +23,7 @@ final class MetadataChecks {
    */
   static List<Finding> check(InputLayout layout, Map<Long, Long> observed, Set<String> seenFiles, Set<Long> bad) {
     List<Finding> out = new ArrayList<>();
-    String meta = "meta/episodes.jsonl";
+    String meta = layout.episodesFile();
     for (Map.Entry<Long, Long> e : layout.episodeLengths().entrySet()) {
       Long found = observed.get(e.getKey());
       if (found == null) {

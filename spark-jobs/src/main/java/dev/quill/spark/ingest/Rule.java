@@ -19,7 +19,11 @@ enum Rule {
   /** An episode listed in the metadata has no frames, or a data file has no rows. */
   EMPTY_EPISODE("empty_episode", "has no frames"),
   /** The metadata's episode length differs from the frames found. */
-  LENGTH_MISMATCH("length_mismatch", "has a different number of frames than meta/episodes.jsonl says");
+  LENGTH_MISMATCH("length_mismatch", "has a different number of frames than the episode metadata says"),
+  /** An episode with a single frame (nothing to learn a transition from). */
+  SHORT_EPISODE("short_episode", "has a single frame (at least 2 are required)"),
+  /** Timestamps do not increase strictly with the frame index. */
+  NON_MONOTONE_TIMESTAMP("non_monotone_timestamp", "timestamp does not increase with frame_index");
 
   private final String id;
   private final String description;
