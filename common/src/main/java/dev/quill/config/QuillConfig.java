@@ -19,6 +19,7 @@ import dev.quill.task.TaskConfig;
  * @param quantize the action tokenizer
  * @param train the policy network and its training
  * @param eval closed-loop evaluation
+ * @param retrain warm start and promotion gate of scheduled pipeline runs
  */
 public record QuillConfig(
     String name,
@@ -29,7 +30,8 @@ public record QuillConfig(
     IngestConfig ingest,
     QuantizeConfig quantize,
     TrainConfig train,
-    EvalConfig eval) implements java.io.Serializable {
+    EvalConfig eval,
+    RetrainConfig retrain) implements java.io.Serializable {
 
   /** Validates the top-level keys; sections validate themselves. */
   public QuillConfig {
@@ -44,5 +46,6 @@ public record QuillConfig(
     Checks.present("quantize", quantize);
     Checks.present("train", train);
     Checks.present("eval", eval);
+    Checks.present("retrain", retrain);
   }
 }

@@ -21,6 +21,6 @@ final class TrainCommand extends StageCommand {
 
   @Override
   void run(SparkSession spark, QuillConfig config, RunLayout layout) {
-    TrainJob.run(spark, config, layout, resume);
+    TrainJob.run(spark, config, layout, new TrainJob.Options(resume, null, null));
   }
 }

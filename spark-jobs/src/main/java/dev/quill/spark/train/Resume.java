@@ -4,11 +4,14 @@ import dev.quill.policy.PolicyFiles;
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.EpochStats;
 import dev.quill.train.LocalTrainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,28 @@ final class Resume {
     LOG.info("--resume: continuing after {} (epoch {}, {} examples seen, {} iterations)", dir.getFileName(), s.epoch(),
         s.examplesSeen(), s.iterations());
     return s.history();
+  }
+
+  /**
+   * Initializes {@code trainer} from the network of policy directory {@code policyDir} when it exists and
+   * has exactly the trainer's parameter shapes; logs and keeps the fresh initialization otherwise.
+   */
+  static void warmStart(SparkPolicyTrainer trainer, Path policyDir) {
+    if (policyDir == null || !Files.isDirectory(policyDir)) {
+      return;
+    }
+    MultiLayerNetwork net = PolicyFiles.load(policyDir).network();
+    Map<String, INDArray> want = trainer.network().paramTable();
+    Map<String, INDArray> have = net.paramTable();
+    boolean same = want.keySet().equals(have.keySet())
+        && want.keySet().stream().allMatch(k -> Arrays.equals(want.get(k).shape(), have.get(k).shape()));
+    if (!same) {
+      LOG.warn("warm start: {} has another network shape than this configuration; training from a fresh initialization",
+          policyDir);
+      return;
+    }
+    trainer.setNetwork(net);
+    LOG.info("warm start from {} ({} iterations)", policyDir, net.getIterationCount());
   }
 
   private static void check(Path dir, String what, Object saved, Object now) {

@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -80,7 +81,19 @@ public final class TrainJob {
 
   /** Trains from scratch on {@code layout}'s dataset, stats and tokenizer; writes the policy and checkpoints. */
   public static Result run(SparkSession spark, QuillConfig config, RunLayout layout) {
-    return run(spark, config, layout, false);
+    return run(spark, config, layout, Options.DEFAULT);
+  }
+
+  /**
+   * How a training run starts and reports.
+   *
+   * @param resume continue after the newest checkpoint of the run (see {@link #run(SparkSession, QuillConfig, RunLayout, Options)})
+   * @param warmStart a policy directory whose network (same shape) initializes training when not resuming, or {@code null}
+   * @param onEpoch called on the driver after every epoch (progress events); may be {@code null}
+   */
+  public record Options(boolean resume, Path warmStart, Consumer<EpochStats> onEpoch) {
+    /** From scratch, no listener. */
+    public static final Options DEFAULT = new Options(false, null, null);
   }
 
   /**
@@ -88,8 +101,12 @@ public final class TrainJob {
    * {@code resume}, continues from the newest checkpoint that has a {@link TrainState} (from scratch when
    * there is none); the checkpoint must have been made from the same inputs, seed and training
    * configuration ({@code train.epochs} may differ), otherwise an {@link IllegalStateException} names what changed.
+   * Without a checkpoint to resume from, old checkpoints are deleted and {@code warmStart} (if set)
+   * initializes the network.
+   *
+   * @throws TrainingFailedException when a loss becomes non-finite or an epoch fails
    */
-  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, boolean resume) {
+  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, Options options) {
     DatasetMeta meta = DatasetMeta.read(layout.dataset());
     DatasetStats stats = DatasetStats.read(layout.stats());
     ActionTokenizer tokenizer = TokenizerFiles.read(layout.tokenizer());
@@ -121,18 +138,19 @@ public final class TrainJob {
     TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
     Map<String, String> inputs = inputHashes(layout);
     List<EpochStats> epochs = new ArrayList<>();
-    if (resume) {
+    if (options.resume()) {
       epochs.addAll(Resume.restore(checkpoints, trainer, config.train(), seed, inputs, trainExamples));
+    }
+    if (epochs.isEmpty()) {
+      AtomicFiles.deleteRecursively(layout.checkpoints());
+      Resume.warmStart(trainer, options.warmStart());
     }
     int first = epochs.size() + 1;
     long started = System.nanoTime();
     try {
       for (int epoch = first; epoch <= config.train().epochs(); epoch++) {
-        long t0 = System.nanoTime();
-        trainer.fitEpoch(blocks, epoch);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
-        EpochStats s = new EpochStats(epoch, trainer.score(), heldoutLoss, seconds, trainExamples);
+        EpochStats s = fitEpoch(trainer, blocks, heldout, epoch, trainExamples);
+        double heldoutLoss = s.heldoutLoss();
         epochs.add(s);
         checkpoints.save(policy(trainer, tokenizer, stats, meta, config, seed, epoch, heldoutLoss),
             Resume.state(epoch, seed, trainer, trainExamples, inputs, config.train(), epochs));
@@ -140,6 +158,9 @@ public final class TrainJob {
         double eta = elapsed / (epoch - first + 1) * (config.train().epochs() - epoch);
         LOG.info("epoch {}/{}: train loss {}, held-out loss {}, {} ex/s, ETA {}", epoch, config.train().epochs(),
             fmt(s.trainLoss()), fmt(heldoutLoss), Math.round(s.examplesPerSecond()), duration(eta));
+        if (options.onEpoch() != null) {
+          options.onEpoch().accept(s);
+        }
       }
     } finally {
       blocks.unpersist();
@@ -158,6 +179,23 @@ public final class TrainJob {
         meta.task().isEmpty() ? config.task().name() : meta.task(), meta.stateDim(), meta.actionDim(), meta.stateNames(),
         meta.actionNames(), config.train(), seed, epochs, heldoutLoss);
     return new Policy(trainer.network(), tokenizer, stats, info);
+  }
+
+  private static EpochStats fitEpoch(SparkPolicyTrainer trainer, JavaRDD<ExampleBlock> blocks, DataSet heldout, int epoch,
+      long trainExamples) {
+    long t0 = System.nanoTime();
+    try {
+      trainer.fitEpoch(blocks, epoch);
+    } catch (RuntimeException e) {
+      throw new TrainingFailedException("training failed in epoch " + epoch + ": " + e, e);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
+    if (!Double.isFinite(trainer.score()) || (heldout != null && !Double.isFinite(heldoutLoss))) {
+      throw new TrainingFailedException("training diverged in epoch " + epoch + ": train loss " + trainer.score()
+          + ", held-out loss " + heldoutLoss + "; lower train.learningRate", null);
+    }
+    return new EpochStats(epoch, trainer.score(), heldoutLoss, seconds, trainExamples);
   }
 
   private static Map<String, String> inputHashes(RunLayout layout) {
