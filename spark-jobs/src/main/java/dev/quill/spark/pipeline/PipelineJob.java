@@ -10,6 +10,7 @@ import dev.quill.spark.eval.EvalJob;
 import dev.quill.spark.generate.GenerateJob;
 import dev.quill.spark.ingest.IngestJob;
 import dev.quill.spark.quantize.QuantizeJob;
+import dev.quill.spark.report.RunReport;
 import dev.quill.spark.train.TrainJob;
 import dev.quill.util.Hashing;
 import dev.quill.util.Json;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * stage whose configuration and inputs did not change, and when nothing ran it rewrites nothing.
  * Training warm-starts from {@code models/current} when it has to rerun ({@code retrain.warmStart});
  * the promotion gate decides whether the new policy replaces it. Writes {@code manifest.json},
- * {@code metrics.json}, per-stage manifests in {@code stages/}, and JSON-lines events when asked.
+ * {@code metrics.json}, {@code report.html}, per-stage manifests in {@code stages/}, and JSON-lines events when asked.
  */
 public final class PipelineJob {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
@@ -96,9 +97,11 @@ public final class PipelineJob {
     GateDecision gate = runner.run(stages.promote(() -> ev));
     Result result = new Result(layout, gen, ing, q, tr, ev, gate, runner.times(), runner.anyRan());
     Map<String, Object> metrics = RunMetrics.of(result);
-    if (runner.anyRan() || !Files.isRegularFile(layout.manifest()) || !Files.isRegularFile(layout.metrics())) {
+    if (runner.anyRan() || !Files.isRegularFile(layout.manifest()) || !Files.isRegularFile(layout.metrics())
+        || !Files.isRegularFile(layout.report())) {
       writeManifest(config, layout, gitRevision, started, runner.times());
       Json.writeFile(layout.metrics(), metrics);
+      RunReport.write(result, config);
     } else {
       LOG.info("Every stage was up to date; nothing was rewritten");
     }

@@ -70,6 +70,9 @@ class RetrainPipelineIT {
     assertTrue(first.gate().promoted());
     assertEquals("no current model", first.gate().reason());
     assertTrue(Files.isRegularFile(layout.models().resolve(PromotionGate.CURRENT).resolve("network.zip")));
+    String report = Files.readString(layout.report());
+    assertEquals(3, report.split("src=\"data:image/png;base64,", -1).length - 1, "three plots in report.html");
+    assertTrue(report.contains("<td>train</td>"), report);
 
     Map<String, String> before = snapshot(layout.root());
     ByteArrayOutputStream events = new ByteArrayOutputStream();
