@@ -10,7 +10,8 @@ import org.nd4j.kryo.Nd4jRegistrator;
  * Kryo registrations for Quill on Spark ({@code spark.kryo.registrator}), so that
  * {@code spark.kryo.registrationRequired=true} can be set: ND4J's arrays and DataSets through DL4J's
  * {@link Nd4jRegistrator}, Quill's serializable types (records, which Kryo 4's field serializer cannot
- * rebuild, go through their Java serialization and canonical constructors), and the JDK and Spark
+ * rebuild, go through their Java serialization and canonical constructors), DL4J's DataSet and
+ * parameter-averaging results (Java serialization), and the JDK and Spark
  * types Quill's RDDs and broadcasts carry.
  */
 public final class QuillKryoRegistrator implements KryoRegistrator {
@@ -24,12 +25,23 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
       "dev.quill.eval.EpisodeOutcome", "dev.quill.util.AbsErrorStats", "dev.quill.quant.uniform.UniformBinTokenizer",
       "dev.quill.spark.eval.EvalJob$Result");
 
+  /** DL4J classes in RDD elements and task results (Java-serializable; sent through their Java serialization). */
+  static final List<String> DL4J_CLASSES = List.of(
+      "org.nd4j.linalg.dataset.DataSet", "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
+      "org.deeplearning4j.spark.stats.ExampleCountEventStats", "org.deeplearning4j.spark.stats.PartitionCountEventStats",
+      "org.deeplearning4j.spark.stats.BaseEventStats", "org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats",
+      "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",
+      "org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple",
+      "org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats",
+      "org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats");
+
   /** JDK and Spark classes that reach Kryo and that Spark does not register itself. */
   static final List<String> PLAIN_CLASSES = List.of(
       "java.util.ArrayList", "java.util.LinkedHashMap", "java.util.HashMap", "java.util.TreeMap",
       "java.util.Collections$UnmodifiableRandomAccessList", "java.util.ImmutableCollections$ListN",
       "java.util.ImmutableCollections$List12", "java.util.ImmutableCollections$MapN", "java.util.ImmutableCollections$Map1",
-      "[D", "[[D", "[F", "[I", "[J", "[B", "[[B", "[Ljava.lang.String;", "[Ljava.lang.Object;", "java.lang.Class",
+      "[Ldev.quill.eval.EpisodeOutcome;", "[Ldev.quill.data.Finding;", "[Ldev.quill.train.EpochStats;",
+      "[Ldev.quill.train.ExampleBlock;", "[Ldev.quill.util.AbsErrorStats;", "[D", "[[D", "[F", "[I", "[J", "[B", "[[B", "[Ljava.lang.String;", "[Ljava.lang.Object;", "java.lang.Class",
       "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema", "org.apache.spark.sql.catalyst.expressions.GenericRow",
       "org.apache.spark.sql.types.StructType", "[Lorg.apache.spark.sql.types.StructField;",
       "org.apache.spark.sql.types.StructField", "org.apache.spark.sql.types.Metadata",
@@ -41,6 +53,9 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     new Nd4jRegistrator().registerClasses(kryo);
+    for (String name : DL4J_CLASSES) {
+      kryo.register(load(name), new JavaSerializer());
+    }
     for (String name : QUILL_CLASSES) {
       kryo.register(load(name), new JavaSerializer());
     }
