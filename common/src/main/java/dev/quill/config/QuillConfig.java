@@ -25,6 +25,7 @@ import dev.quill.task.TaskConfig;
  * @param eval closed-loop evaluation
  * @param saliency saliency scores of states (SQIL)
  * @param qat low-bit students of the trained policy (PTQ, QAT, QBC, SQIL)
+ * @param retrain warm start and promotion gate of scheduled pipeline runs
  */
 public record QuillConfig(
     String name,
@@ -38,7 +39,9 @@ public record QuillConfig(
     TrainConfig train,
     EvalConfig eval,
     SaliencyConfig saliency,
-    QatConfig qat) implements java.io.Serializable {
+    QatConfig qat,
+
+    RetrainConfig retrain) implements java.io.Serializable {
 
   /** Validates the top-level keys; sections validate themselves. */
   public QuillConfig {
@@ -56,5 +59,6 @@ public record QuillConfig(
     Checks.present("eval", eval);
     Checks.present("saliency", saliency);
     Checks.present("qat", qat);
+    Checks.present("retrain", retrain);
   }
 }

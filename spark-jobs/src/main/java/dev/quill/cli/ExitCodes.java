@@ -10,6 +10,10 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   /** Invalid input data (nothing was written). */
   public static final int BAD_INPUT = 3;
+  /** Training failed (diverged or an epoch failed); completed checkpoints are kept for {@code --resume}. */
+  public static final int TRAINING_FAILED = 4;
+  /** The pipeline finished but the promotion gate rejected the new policy; {@code models/current} is unchanged. */
+  public static final int GATE_REJECTED = 5;
 
   private ExitCodes() {}
 }

@@ -2,6 +2,7 @@ package dev.quill.cli;
 
 import dev.quill.config.ConfigException;
 import dev.quill.data.BadInputException;
+import dev.quill.spark.train.TrainingFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,6 +42,10 @@ public final class Quill implements Runnable {
       if (e instanceof BadInputException) {
         cmd.getErr().println("quill: bad input: " + e.getMessage());
         return ExitCodes.BAD_INPUT;
+      }
+      if (e instanceof TrainingFailedException) {
+        cmd.getErr().println("quill: training failed: " + e.getMessage());
+        return ExitCodes.TRAINING_FAILED;
       }
       cmd.getErr().println("quill: " + cmd.getCommandName() + " failed: " + e);
       e.printStackTrace(cmd.getErr());

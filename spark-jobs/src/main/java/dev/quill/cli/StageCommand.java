@@ -20,6 +20,11 @@ abstract class StageCommand implements Callable<Integer> {
     try (SparkSession spark = QuillSpark.session(config.spark(), "quill-" + name())) {
       run(spark, config, layout);
     }
+    return exitCode();
+  }
+
+  /** The exit code after {@link #run} returned normally ({@link ExitCodes#OK} unless a command says otherwise). */
+  int exitCode() {
     return ExitCodes.OK;
   }
 

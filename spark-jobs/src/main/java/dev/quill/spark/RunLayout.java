@@ -88,4 +88,19 @@ public record RunLayout(Path root) {
   public Path metrics() {
     return root.resolve("metrics.json");
   }
+
+  /** Per-stage manifests of {@code quill pipeline} (inputs, config and outputs of each stage's last run). */
+  public Path stages() {
+    return root.resolve("stages");
+  }
+
+  /** Promoted models: {@code current/}, {@code current.json}, {@code promotion.json}. */
+  public Path models() {
+    return root.resolve("models");
+  }
+
+  /** The HTML run report. */
+  public Path report() {
+    return root.resolve("report.html");
+  }
 }

@@ -71,4 +71,26 @@ class QuillCliTest {
       assertTrue(help.contains(c), c + " missing from help: " + help);
     }
   }
+
+  @Test
+  void pipelineHelp_listsRetrainingOptions() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Quill.execute("pipeline", "--help"));
+    } finally {
+      System.setOut(out);
+    }
+    String help = buf.toString(StandardCharsets.UTF_8);
+    for (String o : new String[] {"--resume", "--events", "--input"}) {
+      assertTrue(help.contains(o), o + " missing from help: " + help);
+    }
+  }
+
+  @Test
+  void exitCodes_areDistinct() {
+    assertEquals(5, java.util.Set.of(ExitCodes.FAILURE, ExitCodes.USAGE, ExitCodes.BAD_INPUT, ExitCodes.TRAINING_FAILED,
+        ExitCodes.GATE_REJECTED).size() + (ExitCodes.OK == 0 ? 0 : 1));
+  }
 }

@@ -4,89 +4,116 @@ import dev.quill.config.ConfigLoader;
 import dev.quill.config.QuillConfig;
 import dev.quill.data.DatasetStats;
 import dev.quill.spark.RunLayout;
+import dev.quill.promote.GateDecision;
 import dev.quill.spark.audit.AuditJob;
+import dev.quill.promote.PromotionGate;
 import dev.quill.spark.eval.EvalJob;
 import dev.quill.spark.generate.GenerateJob;
 import dev.quill.spark.ingest.IngestJob;
 import dev.quill.spark.quantize.QuantizeJob;
-import dev.quill.spark.stats.StatsJob;
+import dev.quill.spark.report.RunReport;
 import dev.quill.spark.train.TrainJob;
 import dev.quill.util.Hashing;
 import dev.quill.util.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code quill pipeline}: generate, ingest, stats, quantize, audit, train and eval in one Spark application,
- * with progress per stage, a final summary table, and {@code manifest.json} (config, seed, git revision,
- * hashes of every stage's output) and {@code metrics.json} in the run directory.
+ * {@code quill pipeline}: generate (or an external source), ingest, stats, quantize, audit, train, eval and
+ * promote in one Spark application. Stages are idempotent ({@link StageRunner}): a rerun skips every
+ * stage whose configuration and inputs did not change, and when nothing ran it rewrites nothing.
+ * Training warm-starts from {@code models/current} when it has to rerun ({@code retrain.warmStart});
+ * the promotion gate decides whether the new policy replaces it. Writes {@code manifest.json},
+ * {@code metrics.json}, {@code report.html}, per-stage manifests in {@code stages/}, and JSON-lines events when asked.
  */
 public final class PipelineJob {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-  private static final int STAGES = 7;
 
   private PipelineJob() {}
 
   /**
-   * Result of a pipeline run.
+   * Result of a pipeline run (skipped stages contribute their recorded results).
    *
    * @param layout the run directory
-   * @param generate demonstrations
+   * @param generate demonstrations, or {@code null} with an external source
    * @param ingest validation
    * @param quantize tokenizer fit
    * @param audit quantizer audit
    * @param train training
    * @param eval evaluation
+   * @param gate the promotion decision
    * @param stages wall time of each stage
+   * @param changed whether any stage ran
    */
   public record Result(RunLayout layout, GenerateJob.Result generate, IngestJob.Result ingest, QuantizeJob.Result quantize,
-      AuditJob.Result audit, TrainJob.Result train, EvalJob.Result eval, List<StageTime> stages) {}
+      AuditJob.Result audit,
+      TrainJob.Result train, EvalJob.Result eval, GateDecision gate, List<StageTime> stages, boolean changed) {}
 
   /**
    * Wall time of a stage.
    *
    * @param stage stage name
-   * @param seconds wall seconds
+   * @param seconds wall seconds (0 when skipped)
+   * @param skipped whether the stage was up to date and skipped
    */
-  public record StageTime(String stage, double seconds) {}
+  public record StageTime(String stage, double seconds, boolean skipped) {}
 
-  /** Runs every stage into {@code layout}; {@code gitRevision} is recorded in the manifest. */
-  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, String gitRevision) {
-    Instant started = Instant.now();
-    List<StageTime> times = new ArrayList<>();
-    GenerateJob.Result gen = stage(1, "generate", times, () -> GenerateJob.run(spark, config, layout.demos()));
-    IngestJob.Result ing = stage(2, "ingest", times,
-        () -> IngestJob.run(spark, config, layout.demos(), layout.dataset(), layout.quarantine()));
-    DatasetStats stats = stage(3, "stats", times, () -> StatsJob.run(spark, layout.dataset(), layout.stats()));
-    QuantizeJob.Result q = stage(4, "quantize", times,
-        () -> QuantizeJob.run(spark, config, layout.dataset(), stats, layout.quantize()));
-    AuditJob.Result au = stage(5, "audit", times,
-        () -> AuditJob.run(spark, config, layout.dataset(), stats, q.tokenizer(), layout.audit()));
-    TrainJob.Result tr = stage(6, "train", times, () -> TrainJob.run(spark, config, layout));
-    EvalJob.Result ev = stage(7, "eval", times,
-        () -> EvalJob.run(spark, config, layout.policy(), layout.dataset(), layout.eval()));
-    Result result = new Result(layout, gen, ing, q, au, tr, ev, times);
-    writeManifest(config, layout, gitRevision, started, times);
-    Json.writeFile(layout.metrics(), metrics(result));
-    System.out.println(SummaryTable.render(result));
-    return result;
+  /**
+   * How the pipeline runs.
+   *
+   * @param source demonstrations to ingest instead of generating them, or {@code null}
+   * @param resume continue an interrupted training stage from its newest checkpoint
+   * @param events where progress events go ({@link EventLog#none()} for nowhere)
+   */
+  public record Options(Path source, boolean resume, EventLog events) {
+    /** Generate, no resume, no events. */
+    public static final Options DEFAULT = new Options(null, false, EventLog.none());
   }
 
-  private static <T> T stage(int index, String name, List<StageTime> times, Supplier<T> body) {
-    LOG.info("[{}/{}] {} ...", index, STAGES, name);
-    long t0 = System.nanoTime();
-    T value = body.get();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    times.add(new StageTime(name, seconds));
-    LOG.info("[{}/{}] {} done in {}s", index, STAGES, name, String.format("%.1f", seconds));
-    return value;
+  /** Runs every stage into {@code layout} with {@link Options#DEFAULT}; {@code gitRevision} goes into the manifest. */
+  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, String gitRevision) {
+    return run(spark, config, layout, gitRevision, Options.DEFAULT);
+  }
+
+  /** Runs the stages that are out of date into {@code layout}; {@code gitRevision} goes into the manifest. */
+  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, String gitRevision, Options options) {
+    Instant started = Instant.now();
+    EventLog events = options.events();
+    PipelineStages stages = new PipelineStages(spark, config, layout);
+    StageRunner runner = new StageRunner(layout, events, options.source() == null ? 8 : 7);
+    GenerateJob.Result gen = options.source() == null ? runner.run(stages.generate()) : null;
+    IngestJob.Result ing = runner.run(stages.ingest(options.source() == null ? layout.demos() : options.source()));
+    DatasetStats stats = runner.run(stages.stats());
+    QuantizeJob.Result q = runner.run(stages.quantize(() -> stats));
+    AuditJob.Result au = runner.run(stages.audit(() -> stats));
+    Path warm = config.retrain().warmStart() ? layout.models().resolve(PromotionGate.CURRENT) : null;
+    TrainJob.Result tr = runner.run(stages.train(new TrainJob.Options(options.resume(), warm,
+        e -> events.emit("epoch", "epoch", e.epoch(), "epochs", config.train().epochs(), "trainLoss", e.trainLoss(),
+            "heldoutLoss", e.heldoutLoss(), "examplesPerSecond", e.examplesPerSecond()))));
+    EvalJob.Result ev = runner.run(stages.eval());
+    GateDecision gate = runner.run(stages.promote(() -> ev));
+    Result result = new Result(layout, gen, ing, q, au, tr, ev, gate, runner.times(), runner.anyRan());
+    Map<String, Object> metrics = RunMetrics.of(result);
+    if (runner.anyRan() || !Files.isRegularFile(layout.manifest()) || !Files.isRegularFile(layout.metrics())
+        || !Files.isRegularFile(layout.report())) {
+      writeManifest(config, layout, gitRevision, started, runner.times());
+      Json.writeFile(layout.metrics(), metrics);
+      RunReport.write(result, config);
+    } else {
+      LOG.info("Every stage was up to date; nothing was rewritten");
+    }
+    events.emit("metrics", "metrics", metrics);
+    events.emit("gate", "promoted", gate.promoted(), "reason", gate.reason(), "metric", gate.metric(),
+        "candidate", gate.candidateValue(), "current", gate.currentValue());
+    (events.isStdout() ? System.err : System.out).println(SummaryTable.render(result));
+    return result;
   }
 
   private static void writeManifest(QuillConfig config, RunLayout layout, String gitRevision, Instant started,
@@ -109,41 +136,5 @@ public final class PipelineJob {
     manifest.put("stageSeconds", times);
     manifest.put("outputSha256", outputs);
     Json.writeFile(layout.manifest(), manifest);
-  }
-
-  private static Map<String, Object> metrics(Result r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("generate", r.generate());
-    Map<String, Object> ingest = new LinkedHashMap<>();
-    ingest.put("episodes", r.ingest().episodes());
-    ingest.put("frames", r.ingest().frames());
-    ingest.put("heldoutEpisodes", r.ingest().heldoutEpisodes());
-    ingest.put("quarantinedEpisodes", r.ingest().quarantinedEpisodes());
-    ingest.put("findings", r.ingest().findings().size());
-    m.put("ingest", ingest);
-    Map<String, Object> quant = new LinkedHashMap<>();
-    quant.put("epsMeanPerDim", r.quantize().epsMean());
-    quant.put("epsMaxPerDim", r.quantize().epsMax());
-    m.put("quantize", quant);
-    Map<String, Object> audit = new LinkedHashMap<>();
-    audit.put("recommended", r.audit().recommendation().chosen());
-    audit.put("reason", r.audit().recommendation().reason());
-    m.put("audit", audit);
-    Map<String, Object> train = new LinkedHashMap<>();
-    train.put("epochs", r.train().epochs());
-    train.put("trainExamples", r.train().trainExamples());
-    train.put("finalHeldoutLoss", r.train().finalHeldoutLoss());
-    train.put("examplesPerSecond", r.train().examplesPerSecond());
-    train.put("workers", r.train().workers());
-    train.put("approach", r.train().approach());
-    m.put("train", train);
-    Map<String, Object> eval = new LinkedHashMap<>();
-    eval.put("policy", r.eval().policy());
-    eval.put("expert", r.eval().expert());
-    eval.put("successRatio", r.eval().successRatio());
-    eval.put("returnGap", r.eval().returnGap());
-    eval.put("heldoutActionMaePerDim", r.eval().heldoutActionMae());
-    m.put("eval", eval);
-    return m;
   }
 }

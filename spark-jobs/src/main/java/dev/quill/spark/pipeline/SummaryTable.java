@@ -12,7 +12,7 @@ final class SummaryTable {
     line(sb, "stage", "time", "result");
     line(sb, "-----", "----", "------");
     for (PipelineJob.StageTime t : r.stages()) {
-      line(sb, t.stage(), String.format("%.1fs", t.seconds()), detail(r, t.stage()));
+      line(sb, t.stage(), t.skipped() ? "skipped" : String.format("%.1fs", t.seconds()), detail(r, t.stage()));
     }
     sb.append('\n');
     line(sb, "metric", "policy", "expert");
@@ -38,6 +38,7 @@ final class SummaryTable {
       case "train" -> r.train().epochs().size() + " epochs, held-out loss " + f(r.train().finalHeldoutLoss()) + ", "
           + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)";
       case "eval" -> r.eval().policy().episodes() + " episodes";
+      case "promote" -> (r.gate().promoted() ? "promoted to models/current: " : "rejected: ") + r.gate().reason();
       default -> "";
     };
   }

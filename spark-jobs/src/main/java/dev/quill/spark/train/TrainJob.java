@@ -16,11 +16,15 @@ import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.ExampleEncoder;
 import dev.quill.util.AtomicFiles;
+import dev.quill.util.Hashing;
 import dev.quill.util.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -39,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * parameter averaging. Training examples are built inside the executors from the canonical dataset
  * (states normalized with {@code stats.json}, actions encoded with the fitted tokenizer) and cached
  * there; the driver only sees a sample of held-out examples to report held-out loss. A checkpoint
- * (a full policy directory, Adam state included) is written after every epoch; the last three are kept.
+ * (a full policy directory, Adam state included, plus {@link TrainState}: epoch, seed, data position,
+ * input hashes) is written after every epoch; the last three are kept. With {@code resume}, training
+ * continues after the newest checkpoint, so a killed run loses at most one epoch.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -73,8 +79,34 @@ public final class TrainJob {
     }
   }
 
-  /** Trains on {@code layout}'s dataset, stats and tokenizer; writes the policy and checkpoints. */
+  /** Trains from scratch on {@code layout}'s dataset, stats and tokenizer; writes the policy and checkpoints. */
   public static Result run(SparkSession spark, QuillConfig config, RunLayout layout) {
+    return run(spark, config, layout, Options.DEFAULT);
+  }
+
+  /**
+   * How a training run starts and reports.
+   *
+   * @param resume continue after the newest checkpoint of the run (see {@link #run(SparkSession, QuillConfig, RunLayout, Options)})
+   * @param warmStart a policy directory whose network (same shape) initializes training when not resuming, or {@code null}
+   * @param onEpoch called on the driver after every epoch (progress events); may be {@code null}
+   */
+  public record Options(boolean resume, Path warmStart, Consumer<EpochStats> onEpoch) {
+    /** From scratch, no listener. */
+    public static final Options DEFAULT = new Options(false, null, null);
+  }
+
+  /**
+   * Trains on {@code layout}'s dataset, stats and tokenizer; writes the policy and checkpoints. With
+   * {@code resume}, continues from the newest checkpoint that has a {@link TrainState} (from scratch when
+   * there is none); the checkpoint must have been made from the same inputs, seed and training
+   * configuration ({@code train.epochs} may differ), otherwise an {@link IllegalStateException} names what changed.
+   * Without a checkpoint to resume from, old checkpoints are deleted and {@code warmStart} (if set)
+   * initializes the network.
+   *
+   * @throws TrainingFailedException when a loss becomes non-finite or an epoch fails
+   */
+  public static Result run(SparkSession spark, QuillConfig config, RunLayout layout, Options options) {
     DatasetMeta meta = DatasetMeta.read(layout.dataset());
     DatasetStats stats = DatasetStats.read(layout.stats());
     ActionTokenizer tokenizer = TokenizerFiles.read(layout.tokenizer());
@@ -110,21 +142,32 @@ public final class TrainJob {
             + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
         config.train().batchSize(), config.train().averagingFrequency(), approach);
 
+    TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
+    Map<String, String> inputs = inputHashes(layout);
     List<EpochStats> epochs = new ArrayList<>();
+    if (options.resume()) {
+      epochs.addAll(Resume.restore(checkpoints, trainer, config.train(), seed, inputs, trainExamples));
+    }
+    if (epochs.isEmpty()) {
+      AtomicFiles.deleteRecursively(layout.checkpoints());
+      Resume.warmStart(trainer, options.warmStart());
+    }
+    int first = epochs.size() + 1;
     long started = System.nanoTime();
     try {
-      for (int epoch = 1; epoch <= config.train().epochs(); epoch++) {
-        long t0 = System.nanoTime();
-        trainer.fitEpoch(blocks, epoch);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
-        EpochStats s = new EpochStats(epoch, trainer.score(), heldoutLoss, seconds, trainExamples);
+      for (int epoch = first; epoch <= config.train().epochs(); epoch++) {
+        EpochStats s = fitEpoch(trainer, blocks, heldout, epoch, trainExamples);
+        double heldoutLoss = s.heldoutLoss();
         epochs.add(s);
-        checkpoint(layout, policy(trainer, tokenizer, stats, meta, config, seed, epoch, heldoutLoss), epoch);
+        checkpoints.save(policy(trainer, tokenizer, stats, meta, config, seed, epoch, heldoutLoss),
+            Resume.state(epoch, seed, trainer, trainExamples, inputs, config.train(), epochs));
         double elapsed = (System.nanoTime() - started) / 1e9;
-        double eta = elapsed / epoch * (config.train().epochs() - epoch);
+        double eta = elapsed / (epoch - first + 1) * (config.train().epochs() - epoch);
         LOG.info("epoch {}/{}: train loss {}, held-out loss {}, {} ex/s, ETA {}", epoch, config.train().epochs(),
             fmt(s.trainLoss()), fmt(heldoutLoss), Math.round(s.examplesPerSecond()), duration(eta));
+        if (options.onEpoch() != null) {
+          options.onEpoch().accept(s);
+        }
       }
     } finally {
       blocks.unpersist();
@@ -145,11 +188,29 @@ public final class TrainJob {
     return new Policy(trainer.network(), tokenizer, stats, info);
   }
 
-  private static void checkpoint(RunLayout layout, Policy policy, int epoch) {
-    PolicyFiles.save(policy, layout.checkpoints().resolve(String.format("epoch-%04d", epoch)));
-    if (epoch > CHECKPOINTS_KEPT) {
-      AtomicFiles.deleteRecursively(layout.checkpoints().resolve(String.format("epoch-%04d", epoch - CHECKPOINTS_KEPT)));
+  private static EpochStats fitEpoch(SparkPolicyTrainer trainer, JavaRDD<ExampleBlock> blocks, DataSet heldout, int epoch,
+      long trainExamples) {
+    long t0 = System.nanoTime();
+    try {
+      trainer.fitEpoch(blocks, epoch);
+    } catch (RuntimeException e) {
+      throw new TrainingFailedException("training failed in epoch " + epoch + ": " + e, e);
     }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
+    if (!Double.isFinite(trainer.score()) || (heldout != null && !Double.isFinite(heldoutLoss))) {
+      throw new TrainingFailedException("training diverged in epoch " + epoch + ": train loss " + trainer.score()
+          + ", held-out loss " + heldoutLoss + "; lower train.learningRate", null);
+    }
+    return new EpochStats(epoch, trainer.score(), heldoutLoss, seconds, trainExamples);
+  }
+
+  private static Map<String, String> inputHashes(RunLayout layout) {
+    Map<String, String> h = new TreeMap<>();
+    h.put("dataset", Hashing.sha256(layout.dataset()));
+    h.put("stats", Hashing.sha256(layout.stats()));
+    h.put("tokenizer", Hashing.sha256(layout.tokenizer()));
+    return h;
   }
 
   private static DataSet heldoutExamples(SparkSession spark, Path dataset, ExampleEncoder encoder) {

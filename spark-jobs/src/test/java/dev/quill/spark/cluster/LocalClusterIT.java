@@ -1,0 +1,62 @@
+package dev.quill.spark.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quill.config.ConfigLoader;
+import dev.quill.config.QuillConfig;
+import dev.quill.spark.LocalSpark;
+import dev.quill.spark.RunLayout;
+import dev.quill.spark.pipeline.PipelineJob;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline on {@code local-cluster[2,1,1024]}: two real executor processes, Kryo with
+ * {@link dev.quill.spark.QuillKryoRegistrator} and registration required (any unregistered class that
+ * reaches Kryo fails the job), DL4J's direct training approach.
+ */
+class LocalClusterIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void pipeline_localClusterWithKryoRegistrationRequired_trainsAndEvaluates() throws IOException {
+    String home = System.getenv("SPARK_HOME");
+    assertNotNull(home, "SPARK_HOME must be set (the failsafe configuration sets it to target/spark-home)");
+    Files.createDirectories(Path.of(home, "jars"));
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    SparkSession spark = SparkSession.builder().master("local-cluster[2,1,1024]").appName("LocalClusterIT")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "dev.quill.spark.QuillKryoRegistrator")
+        .config("spark.kryo.registrationRequired", "true")
+        .config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+    try {
+      QuillConfig config = ConfigLoader.load(null, List.of("task.name=linear", "task.episodes=150", "task.expertNoise=0",
+          "quantize.numBins=32", "train.hidden=[32, 32]", "train.epochs=3", "eval.episodes=10"));
+      PipelineJob.Result r = PipelineJob.run(spark, config, new RunLayout(dir.resolve("run")), "test");
+      assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executors");
+      assertEquals("direct", r.train().approach());
+      assertEquals(2, r.train().workers());
+      assertEquals(150, r.ingest().episodes());
+      assertEquals(10, r.eval().policy().episodes());
+      double first = r.train().epochs().get(0).heldoutLoss();
+      double last = r.train().finalHeldoutLoss();
+      assertTrue(last < first && last < Math.log(32), "held-out loss " + first + " -> " + last);
+    } finally {
+      LocalSpark.stop(spark);
+    }
+  }
+}
