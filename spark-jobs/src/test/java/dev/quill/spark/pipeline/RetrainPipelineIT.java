@@ -82,7 +82,7 @@ class RetrainPipelineIT {
     assertEquals(before, snapshot(layout.root()), "an unchanged rerun must not change any byte or timestamp");
     assertEquals(first.eval().policy(), rerun.eval().policy());
     List<String> lines = events.toString(StandardCharsets.UTF_8).lines().toList();
-    assertEquals(6, lines.stream().filter(l -> l.contains("\"event\":\"stage_skipped\"")).count(), String.join("\n", lines));
+    assertEquals(7, lines.stream().filter(l -> l.contains("\"event\":\"stage_skipped\"")).count(), String.join("\n", lines));
     assertTrue(lines.get(0).startsWith("{\"time\":\"2026-01-02T03:04:05Z\",\"event\":\"stage_skipped\",\"stage\":\"ingest\"}"),
         lines.get(0));
 
