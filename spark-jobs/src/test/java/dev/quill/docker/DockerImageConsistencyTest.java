@@ -38,7 +38,7 @@ class DockerImageConsistencyTest {
 
   @Test
   void dockerfile_copiedJar_isTheShadedJarTheBuildWrites() throws IOException {
-    String shadeOut = group(read("spark-jobs/pom.xml"), "<outputFile>\\$\\{project.build.directory}/([^<]+)</outputFile>");
+    String shadeOut = group(read("spark-jobs/pom.xml"), "<outputFile>\\$\\{project.build.directory}/([^<]+\\.jar)</outputFile>");
     String dockerfile = read("docker/Dockerfile");
     assertTrue(dockerfile.contains("COPY spark-jobs/target/" + shadeOut + " /opt/quill/spark-jobs/target/" + shadeOut), dockerfile);
     String compose = read("docker/compose.yaml");
