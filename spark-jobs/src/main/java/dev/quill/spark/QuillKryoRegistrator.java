@@ -23,7 +23,14 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
       "dev.quill.policy.PolicyFiles$Bundle", "dev.quill.train.ExampleEncoder", "dev.quill.train.ExampleBlock",
       "dev.quill.train.EpochStats", "dev.quill.data.FeatureStats", "dev.quill.data.DatasetStats", "dev.quill.data.Finding",
       "dev.quill.eval.EpisodeOutcome", "dev.quill.util.AbsErrorStats", "dev.quill.quant.uniform.UniformBinTokenizer",
-      "dev.quill.spark.eval.EvalJob$Result");
+      "dev.quill.spark.eval.EvalJob$Result", "dev.quill.quant.quantile.QuantileBinTokenizer",
+      "dev.quill.quant.mulaw.MuLawTokenizer", "dev.quill.quant.codebook.CodebookTokenizer",
+      "dev.quill.quant.dither.DitheredTokenizer", "dev.quill.quant.trap.Theorem6Quantizer",
+      "dev.quill.quant.audit.AuditConfig", "dev.quill.quant.audit.CodeUsage", "dev.quill.quant.audit.NeighbourSearch",
+      "dev.quill.quant.audit.Smoothness", "dev.quill.spark.audit.EpisodeData", "dev.quill.hdf5.EpisodeRef",
+      "dev.quill.saliency.SaliencyConfig", "dev.quill.saliency.MeanOcclusion", "dev.quill.saliency.GaussianPerturbation",
+      "dev.quill.nn.qat.QatConfig", "[Ldev.quill.spark.audit.EpisodeData;", "[Ldev.quill.quant.audit.CodeUsage;",
+      "[Ldev.quill.quant.audit.Smoothness;");
 
   /** DL4J classes in RDD elements and task results (Java-serializable; sent through their Java serialization). */
   static final List<String> DL4J_CLASSES = List.of(
