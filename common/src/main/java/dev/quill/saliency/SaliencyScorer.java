@@ -4,8 +4,8 @@ import java.util.function.Function;
 
 /**
  * Computes SIS with a teacher: {@code SIS(s) = mean_k 1/2 ||z(s) - z(phi(s, k))||^2} where {@code z} are the
- * teacher's output logits (the official code's distance; Park et al., ICCV 2025, Eqs. 4-5). Each state and
- * its K perturbations are scored in one batched call of the teacher. Not thread-safe if the teacher is not.
+ * teacher's output logits (the official code's distance; Park et al., ICCV 2025, Eqs. 4-5). A batch of states
+ * and all their perturbations are scored in one call of the teacher. Not thread-safe if the teacher is not.
  */
 public final class SaliencyScorer {
   private final Function<double[][], float[][]> teacher;
@@ -22,29 +22,51 @@ public final class SaliencyScorer {
     this.perturbation = perturbation;
   }
 
+  /**
+   * SIS and unperturbed teacher logits of a batch of states.
+   *
+   * @param sis SIS of each state
+   * @param logits the teacher's logits of each (unperturbed) state
+   */
+  public record Scores(double[] sis, float[][] logits) {}
+
   /** SIS of every state. */
   public double[] score(double[][] states) {
+    return scoreWithLogits(states).sis();
+  }
+
+  /**
+   * SIS of every state together with the teacher's logits of the unperturbed states, computed with one
+   * teacher call for all states and their {@code K} perturbations.
+   */
+  public Scores scoreWithLogits(double[][] states) {
     int k = perturbation.locations();
-    double[] sis = new double[states.length];
+    double[][] batch = new double[states.length * (k + 1)][];
     for (int i = 0; i < states.length; i++) {
-      double[][] batch = new double[k + 1][];
-      batch[0] = states[i];
+      batch[i * (k + 1)] = states[i];
       for (int j = 0; j < k; j++) {
-        batch[j + 1] = perturbation.apply(states[i], j);
+        batch[i * (k + 1) + j + 1] = perturbation.apply(states[i], j);
       }
-      float[][] z = teacher.apply(batch);
+    }
+    float[][] z = batch.length == 0 ? new float[0][] : teacher.apply(batch);
+    double[] sis = new double[states.length];
+    float[][] base = new float[states.length][];
+    for (int i = 0; i < states.length; i++) {
+      float[] z0 = z[i * (k + 1)];
+      base[i] = z0;
       double sum = 0;
       for (int j = 1; j <= k; j++) {
+        float[] zj = z[i * (k + 1) + j];
         double d = 0;
-        for (int c = 0; c < z[0].length; c++) {
-          double diff = z[0][c] - z[j][c];
+        for (int c = 0; c < z0.length; c++) {
+          double diff = z0[c] - zj[c];
           d += diff * diff;
         }
         sum += 0.5 * d;
       }
       sis[i] = sum / k;
     }
-    return sis;
+    return new Scores(sis, base);
   }
 
   /**

@@ -50,4 +50,17 @@ class SaliencyScorerTest {
     assertEquals(0.0, a[0], 0);
     assertNotEquals(0.0, a[1]);
   }
+
+  @Test
+  void scoreWithLogits_returnsUnperturbedLogitsAndCallsTheTeacherOnce() {
+    int[] calls = {0};
+    SaliencyScorer scorer = new SaliencyScorer(b -> {
+      calls[0]++;
+      return teacher(b);
+    }, MeanOcclusion.perFeature(new double[] {0, 0}));
+    SaliencyScorer.Scores s = scorer.scoreWithLogits(new double[][] {{1, 2}, {3, 0}});
+    assertEquals(1, calls[0]);
+    assertArrayEquals(new double[] {2, 9}, s.sis(), 1e-5);
+    assertArrayEquals(new float[] {6, 0}, s.logits()[1], 0f);
+  }
 }

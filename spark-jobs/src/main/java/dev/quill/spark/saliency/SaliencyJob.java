@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SaliencyJob {
   private static final Logger LOG = LoggerFactory.getLogger(SaliencyJob.class);
+  /** States scored per teacher call (each with its K perturbations). */
+  private static final int BATCH = 64;
   /** SIS column. */
   public static final String SIS = "sis";
   /** Teacher logits column. */
@@ -144,11 +146,21 @@ public final class SaliencyJob {
       Policy teacher = PolicyFiles.fromBundle(bundle.value(), "broadcast teacher");
       SaliencyScorer scorer = new SaliencyScorer(teacher::logits, phi);
       List<Row> out = new ArrayList<>();
+      List<Row> chunk = new ArrayList<>(BATCH);
       while (rows.hasNext()) {
-        Row r = rows.next();
-        double[] s = Datasets.vector(r, 2);
-        double sis = scorer.score(new double[][] {s})[0];
-        out.add(RowFactory.create(r.getLong(0), r.getLong(1), sis, teacher.logits(new double[][] {s})[0]));
+        chunk.add(rows.next());
+        if (chunk.size() == BATCH || !rows.hasNext()) {
+          double[][] states = new double[chunk.size()][];
+          for (int i = 0; i < states.length; i++) {
+            states[i] = Datasets.vector(chunk.get(i), 2);
+          }
+          SaliencyScorer.Scores scores = scorer.scoreWithLogits(states);
+          for (int i = 0; i < states.length; i++) {
+            Row r = chunk.get(i);
+            out.add(RowFactory.create(r.getLong(0), r.getLong(1), scores.sis()[i], scores.logits()[i]));
+          }
+          chunk.clear();
+        }
       }
       return out.iterator();
     }
