@@ -152,6 +152,11 @@ public final class DenseLayer {
     return scales;
   }
 
+  /** Biases (copy). */
+  public float[] bias() {
+    return bias.clone();
+  }
+
   /** Biases (no copy). */
   float[] storedBias() {
     return bias;
