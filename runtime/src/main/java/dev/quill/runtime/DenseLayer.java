@@ -152,6 +152,11 @@ public final class DenseLayer {
     return scales;
   }
 
+  /** Scales as stored (1 = per tensor, {@code nOut} = per channel; copy), or null for fp32. */
+  public float[] scales() {
+    return scales == null ? null : scales.clone();
+  }
+
   /** Biases (copy). */
   public float[] bias() {
     return bias.clone();
