@@ -55,7 +55,7 @@ public final class InferenceBench {
   /** Runs every row and returns them. */
   public static List<Row> run(Options o) throws IOException {
     Files.createDirectories(o.workDir());
-    Path dir = o.policy() != null ? o.policy() : syntheticPolicy(o.workDir().resolve("policy"));
+    Path dir = policyDir(o);
     Policy policy = PolicyFiles.load(dir);
     double[][] states = states(policy, 1024);
     List<Row> rows = new ArrayList<>();
@@ -97,7 +97,8 @@ public final class InferenceBench {
     return sb.toString();
   }
 
-  private static double[] latency(int n, IntConsumer call) {
+  /** Median and p99 latency (µs) of {@code n} timed calls after a warm-up; the call gets its index. */
+  public static double[] latency(int n, IntConsumer call) {
     for (int i = 0; i < Math.max(2000, n / 2); i++) {
       call.accept(i);
     }
@@ -111,7 +112,8 @@ public final class InferenceBench {
     return new double[] {t[n / 2] / 1e3, t[Math.min(n - 1, (int) (n * 0.99))] / 1e3};
   }
 
-  private static double throughput(int n, Runnable batch) {
+  /** Throughput (states/s) of repeated batch-256 calls. */
+  public static double throughput(int n, Runnable batch) {
     int reps = Math.max(10, n / 256);
     for (int i = 0; i < 10; i++) {
       batch.run();
@@ -123,7 +125,8 @@ public final class InferenceBench {
     return reps * 256 / ((System.nanoTime() - t0) / 1e9);
   }
 
-  private static double[][] states(Policy policy, int n) {
+  /** {@code n} raw states drawn from the policy's state statistics (normal, seed 5). */
+  public static double[][] states(Policy policy, int n) {
     FeatureStats s = policy.stats().state();
     SplittableRandom rng = new SplittableRandom(5);
     double[][] out = new double[n][s.dim()];
@@ -209,6 +212,12 @@ public final class InferenceBench {
     Map<?, ?> r = Json.MAPPER.readValue(lines[lines.length - 1], Map.class);
     return new Row("PyTorch " + r.get("torch") + " eager (1 thread)", ((Number) r.get("single_median_us")).doubleValue(),
         ((Number) r.get("single_p99_us")).doubleValue(), ((Number) r.get("batch_states_per_s")).doubleValue(), -1);
+  }
+
+  /** The benchmarked policy directory: the option's, or a synthetic one written under the work folder. */
+  public static Path policyDir(Options o) {
+    Path synthetic = o.workDir().resolve("policy");
+    return o.policy() != null ? o.policy() : Files.isDirectory(synthetic) ? synthetic : syntheticPolicy(synthetic);
   }
 
   private static Path syntheticPolicy(Path dir) {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code quill bench-inference}: inference latency and throughput of DL4J, the runtime and PyTorch. No Spark. */
 @Command(name = "bench-inference", mixinStandardHelpOptions = true,
-    description = "Single-state latency (median, p99) and batch-256 throughput: DL4J fp32, runtime fp32/int8/int4, PyTorch eager; artifact sizes.")
+    description = "Single-state latency (median, p99) and batch-256 throughput: DL4J fp32, runtime fp32/int8/int4, ONNX Runtime fp32/QDQ int8, PyTorch eager; artifact sizes.")
 final class BenchInferenceCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "DIR", description = "policy directory (default: a random policy of the demo's shape, 18-256-256-3x256)")
   Path policy;
@@ -28,7 +28,9 @@ final class BenchInferenceCommand implements Callable<Integer> {
       System.err.println("quill bench-inference: --iterations must be >= 100, got " + iterations);
       return ExitCodes.USAGE;
     }
-    var rows = InferenceBench.run(new InferenceBench.Options(policy, iterations, "none".equals(python) ? null : python, out));
+    var options = new InferenceBench.Options(policy, iterations, "none".equals(python) ? null : python, out);
+    var rows = new java.util.ArrayList<>(InferenceBench.run(options));
+    rows.addAll(dev.quill.spark.bench.OrtInferenceBench.run(options));
     System.out.print(InferenceBench.table(rows));
     return ExitCodes.OK;
   }

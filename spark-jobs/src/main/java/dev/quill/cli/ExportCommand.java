@@ -1,12 +1,14 @@
 package dev.quill.cli;
 
 import dev.quill.export.ExportOptions;
+import dev.quill.export.OnnxExporter;
 import dev.quill.export.PolicyExporter;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.runtime.ArtifactFormat;
 import dev.quill.runtime.DenseLayer;
 import dev.quill.runtime.PolicyModel;
+import dev.quill.util.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,6 +29,9 @@ final class ExportCommand implements Callable<Integer> {
 
   @Option(names = "--weights", description = "auto (as trained: QAT layers int4/int8, float layers fp32), fp32, int8 or int4 (default: auto)")
   String weights = "auto";
+
+  @Option(names = "--onnx", paramLabel = "FILE", description = "also write the network as ONNX (QDQ for int8/int4 layers)")
+  Path onnx;
 
   @Option(names = "--per-tensor", description = "one scale per tensor (default: per output channel) when float layers are quantized here")
   boolean perTensor;
@@ -51,6 +56,9 @@ final class ExportCommand implements Callable<Integer> {
       return ExitCodes.BAD_INPUT;
     }
     ArtifactFormat.write(model, file);
+    if (onnx != null) {
+      AtomicFiles.writeBytes(onnx, OnnxExporter.toOnnx(model));
+    }
     try {
       long size = Files.size(file);
       long zip = Files.size(dir.resolve(PolicyFiles.NETWORK));
@@ -61,6 +69,9 @@ final class ExportCommand implements Callable<Integer> {
       System.out.printf("layers: %shead %s over %d tokens, tokenizer %s%n", layers, model.head().type(),
           model.head().numTokens(), model.decoder().type());
       System.out.printf("wrote %s: %,d bytes (network.zip: %,d bytes, %.1fx smaller)%n", file, size, zip, zip / (double) size);
+      if (onnx != null) {
+        System.out.printf("wrote %s: %,d bytes%n", onnx, Files.size(onnx));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
