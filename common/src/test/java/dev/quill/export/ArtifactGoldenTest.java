@@ -36,10 +36,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * weights exported as int4 per channel. Regenerate only for a new format version
  * ({@code -Dquill.regenerateGolden=true}).
  */
-class ArtifactGoldenTest {
+public class ArtifactGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/policy-artifact-v1.qpol");
 
-  static Policy tinyPolicy() {
+  /** The fixed 2 -> 4 -> 2x4-bin policy of the golden file. */
+  public static Policy tinyPolicy() {
     TrainConfig tc = new TrainConfig("factorized", List.of(4), 1, 8, 0.001, 1, "auto");
     MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.factorized(2, 2, 4, List.of(4), new Adam(0.001), 1, DataType.FLOAT));
     net.init();
