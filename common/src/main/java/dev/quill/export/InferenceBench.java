@@ -76,7 +76,8 @@ public final class InferenceBench {
           r.act(batch[i], action);
         }
       });
-      rows.add(new Row("runtime " + w, lat[0], lat[1], rate, Files.size(file)));
+      rows.add(new Row("runtime " + w + (DenseLayer.VECTORIZED ? " (Vector API)" : " (scalar loops)"), lat[0], lat[1], rate,
+          Files.size(file)));
     }
     if (o.python() != null) {
       rows.add(torchRow(policy, states, o));

@@ -17,6 +17,14 @@ import java.util.Arrays;
  * are contiguous and the inner loops are plain {@code axpy}s the JIT can vectorize.
  */
 public final class DenseLayer {
+  /**
+   * Whether the Vector API kernels ({@link VectorKernels}) run: the JVM was started with
+   * {@code --add-modules jdk.incubator.vector}, the CPU has 8-lane float vectors, and
+   * {@code -Dquill.runtime.scalar=true} is not set. Results are identical either way.
+   */
+  public static final boolean VECTORIZED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+      && !Boolean.getBoolean("quill.runtime.scalar") && VectorKernels.usable();
+
   private final int nIn;
   private final int nOut;
   private final WeightFormat format;
@@ -185,12 +193,7 @@ public final class DenseLayer {
   /** Computes {@code y[0..nOut) = act(x[0..nIn) W + b)}; {@code x} and {@code y} must differ. Allocates nothing. */
   public void forward(float[] x, float[] y) {
     Arrays.fill(y, 0, nOut, 0f);
-    switch (format) {
-      case FP32 -> accumulateFp32(x, y);
-      case INT8 -> accumulateInt8(x, y);
-      case INT4 -> accumulateInt4(x, y);
-      default -> throw new IllegalStateException(format.name());
-    }
+    accumulate(x, y, VECTORIZED);
     if (format == WeightFormat.FP32) {
       for (int o = 0; o < nOut; o++) {
         y[o] += bias[o];
@@ -204,6 +207,34 @@ public final class DenseLayer {
       for (int o = 0; o < nOut; o++) {
         y[o] = Math.max(y[o], 0f);
       }
+    }
+  }
+
+  /** {@code y[0..nOut) += x W} (levels for quantized layers) with the vector or the scalar loops. */
+  void accumulate(float[] x, float[] y, boolean vectorized) {
+    switch (format) {
+      case FP32 -> {
+        if (vectorized) {
+          VectorKernels.fp32(x, weights, y, nIn, nOut);
+        } else {
+          accumulateFp32(x, y);
+        }
+      }
+      case INT8 -> {
+        if (vectorized) {
+          VectorKernels.int8(x, levels, y, nIn, nOut);
+        } else {
+          accumulateInt8(x, y);
+        }
+      }
+      case INT4 -> {
+        if (vectorized) {
+          VectorKernels.int4(x, levels, y, nIn, nOut);
+        } else {
+          accumulateInt4(x, y);
+        }
+      }
+      default -> throw new IllegalStateException(format.name());
     }
   }
 
