@@ -67,7 +67,7 @@ class QuillCliTest {
       System.setOut(out);
     }
     String help = buf.toString(StandardCharsets.UTF_8);
-    for (String c : new String[] {"generate", "ingest", "convert", "stats", "quantize", "train", "eval", "pipeline", "bench"}) {
+    for (String c : new String[] {"generate", "ingest", "convert", "stats", "quantize", "train", "eval", "pipeline", "bench", "export", "bench-inference"}) {
       assertTrue(help.contains(c), c + " missing from help: " + help);
     }
   }

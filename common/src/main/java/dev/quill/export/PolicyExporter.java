@@ -1,0 +1,161 @@
+package dev.quill.export;
+
+import dev.quill.nn.qat.FakeQuantOps;
+import dev.quill.nn.qat.FakeQuantWeights;
+import dev.quill.policy.Policy;
+import dev.quill.runtime.Activation;
+import dev.quill.runtime.DenseLayer;
+import dev.quill.runtime.FactorizedHead;
+import dev.quill.runtime.Normalizer;
+import dev.quill.runtime.PolicyModel;
+import dev.quill.runtime.WeightFormat;
+import dev.quill.util.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Turns a trained {@link Policy} into the runtime's {@link PolicyModel}. Layers are read generically from
+ * their parameter tables: every layer must hold exactly {@code W [nIn, nOut]} and {@code b [1, nOut]} with a
+ * ReLU or identity activation (DL4J dense and output layers, and any fused output layer with the same
+ * parameters); anything else fails with a message naming the layer. A layer trained with
+ * {@link FakeQuantWeights} is exported on its trained grid: the integer levels are computed with the same
+ * ND4J operations as {@link FakeQuantOps}, so {@code scale * level} is bit for bit the weight the QAT network
+ * uses (Park et al., ICCV 2025). Float layers are exported as fp32, or post-training quantized (round to
+ * nearest, symmetric) when int8/int4 is requested.
+ */
+public final class PolicyExporter {
+  /** Value of the metadata's {@code format} key. */
+  public static final String FORMAT = "quill.policy-artifact";
+
+  private PolicyExporter() {}
+
+  /** Exports {@code policy} with {@code options}. */
+  public static PolicyModel export(Policy policy, ExportOptions options) {
+    if (!"factorized".equals(policy.info().head())) {
+      throw new IllegalArgumentException("policy head \"" + policy.info().head() + "\" cannot be exported yet (supported: factorized)");
+    }
+    MultiLayerNetwork net = policy.network();
+    List<DenseLayer> layers = new ArrayList<>();
+    List<Map<String, Object>> layerInfo = new ArrayList<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      layers.add(exportLayer(net.getLayer(i), i, options, layerInfo));
+    }
+    DenseLayer output = layers.remove(layers.size() - 1);
+    int[] vocab = new int[policy.tokenizer().numHeads()];
+    for (int h = 0; h < vocab.length; h++) {
+      vocab[h] = policy.tokenizer().vocabSize(h);
+    }
+    Normalizer normalizer = new Normalizer(policy.stats().state().mean(), policy.stats().state().std());
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", FORMAT);
+    meta.put("weights", options.weights());
+    meta.put("layers", layerInfo);
+    meta.put("policy", policy.info());
+    return new PolicyModel(Json.write(meta), normalizer, layers, new FactorizedHead(output, vocab),
+        TokenizerExport.decoderOf(policy.tokenizer()));
+  }
+
+  private static DenseLayer exportLayer(Layer layer, int index, ExportOptions options, List<Map<String, Object>> info) {
+    String name = "layer " + index + " (" + layer.getClass().getSimpleName() + ")";
+    Map<String, INDArray> params = layer.paramTable();
+    if (!params.keySet().equals(Set.of("W", "b"))) {
+      throw new IllegalArgumentException(name + " has parameters " + new TreeSet<>(params.keySet())
+          + "; the exporter supports layers whose parameters are exactly W [nIn, nOut] and b [1, nOut] (dense and output layers)");
+    }
+    if (!(layer.conf().getLayer() instanceof BaseLayer conf)) {
+      throw new IllegalArgumentException(name + " has no feed-forward configuration; it cannot be exported");
+    }
+    INDArray w = params.get("W").castTo(DataType.FLOAT);
+    INDArray b = params.get("b").castTo(DataType.FLOAT);
+    if (w.rank() != 2 || b.length() != w.size(1)) {
+      throw new IllegalArgumentException(name + ": W has shape " + java.util.Arrays.toString(w.shape()) + " and b has "
+          + b.length() + " values; expected W [nIn, nOut] and b [1, nOut]");
+    }
+    Activation act = activation(conf.getActivationFn(), name);
+    int nIn = (int) w.size(0);
+    int nOut = (int) w.size(1);
+    IWeightNoise noise = conf.getWeightNoise();
+    Integer trainedBits = null;
+    boolean perChannel = options.perChannel();
+    if (noise instanceof FakeQuantWeights fq) {
+      trainedBits = fq.getBits();
+      perChannel = fq.isPerChannel();
+    } else if (noise != null) {
+      throw new IllegalArgumentException(name + " uses weight noise " + noise + "; only FakeQuantWeights (QAT) can be exported");
+    }
+    WeightFormat format = storage(options.weights(), trainedBits, name);
+    float[] bias = b.dup('c').data().asFloat();
+    Map<String, Object> li = new LinkedHashMap<>();
+    li.put("layer", index);
+    li.put("nIn", nIn);
+    li.put("nOut", nOut);
+    li.put("activation", act.name().toLowerCase());
+    li.put("storage", format.name().toLowerCase());
+    li.put("trainedBits", trainedBits == null ? 32 : trainedBits);
+    if (format == WeightFormat.FP32) {
+      INDArray effective = trainedBits == null ? w : FakeQuantOps.fakeQuantize(w, trainedBits, perChannel);
+      info.add(li);
+      return DenseLayer.fp32(nIn, nOut, act, effective.dup('c').data().asFloat(), bias);
+    }
+    int bits = trainedBits != null ? trainedBits : format.bits();
+    INDArray s = FakeQuantOps.scales(w, bits, perChannel);
+    int levels = FakeQuantOps.maxLevel(bits);
+    INDArray q = w.dup('c');
+    if (perChannel) {
+      q.diviRowVector(s);
+    } else {
+      q.divi(s.getDouble(0));
+    }
+    Transforms.round(q, false);
+    Transforms.min(q, levels, false);
+    Transforms.max(q, -levels, false);
+    float[] qf = q.dup('c').data().asFloat();
+    int[] qi = new int[qf.length];
+    for (int k = 0; k < qf.length; k++) {
+      qi[k] = (int) qf[k];
+    }
+    li.put("gridBits", bits);
+    li.put("perChannel", perChannel);
+    info.add(li);
+    return DenseLayer.quantized(nIn, nOut, format, act, qi, s.dup('c').data().asFloat(), bias);
+  }
+
+  private static WeightFormat storage(String weights, Integer trainedBits, String name) {
+    return switch (weights) {
+      case "fp32" -> WeightFormat.FP32;
+      case "auto" -> trainedBits == null ? WeightFormat.FP32 : trainedBits <= 4 ? WeightFormat.INT4 : WeightFormat.INT8;
+      default -> {
+        WeightFormat f = WeightFormat.parse(weights);
+        if (trainedBits != null && trainedBits > f.bits()) {
+          throw new IllegalArgumentException(name + " was trained with " + trainedBits + "-bit weights; storing them as "
+              + weights + " would change them (export with --weights auto, int8 or fp32)");
+        }
+        yield f;
+      }
+    };
+  }
+
+  private static Activation activation(IActivation fn, String name) {
+    if (fn instanceof ActivationReLU) {
+      return Activation.RELU;
+    }
+    if (fn instanceof ActivationIdentity) {
+      return Activation.IDENTITY;
+    }
+    throw new IllegalArgumentException(name + " has activation " + fn + "; the runtime supports relu and identity");
+  }
+}
