@@ -35,7 +35,15 @@ public final class LocalTrainer {
    */
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
       DataSet heldout, Consumer<EpochStats> onEpoch, boolean fused) {
-    FusedPolicyStep step = fused ? new FusedPolicyStep(network) : null;
+    return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch, fused ? new FusedPolicyStep(network) : null);
+  }
+
+  /**
+   * Fits {@code network} for {@code epochs} epochs with {@code step} (built for {@code network}; callers
+   * keep it to read its profile), or with DL4J's {@code fit} when {@code step} is {@code null}.
+   */
+  public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
+      DataSet heldout, Consumer<EpochStats> onEpoch, FusedPolicyStep step) {
     List<EpochStats> stats = new ArrayList<>();
     for (int epoch = 1; epoch <= epochs; epoch++) {
       long start;
@@ -45,6 +53,7 @@ public final class LocalTrainer {
         for (int from = 0; from < order.length; from += batchSize) {
           step.fit(examples, order, from, Math.min(batchSize, order.length - from));
         }
+        step.flush();
       } else {
         List<DataSet> batches = examples.toMinibatches(batchSize, epochSeed(seed, epoch, 0));
         start = System.nanoTime();

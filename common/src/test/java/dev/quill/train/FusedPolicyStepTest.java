@@ -64,6 +64,7 @@ class FusedPolicyStepTest {
       double score = step.fit(block, order, from, Math.min(12, 70 - from));
       assertEquals(reference.score(), score, 1e-5, "score of minibatch " + k);
     }
+    step.flush();
     assertTrue(maxAbsDiff(before, reference.params()) > 1e-3, "the parameters must have changed");
     assertTrue(maxAbsDiff(reference.params(), fused.params()) < 1e-5,
         "parameters differ by " + maxAbsDiff(reference.params(), fused.params()));

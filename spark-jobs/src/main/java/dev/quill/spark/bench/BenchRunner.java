@@ -76,7 +76,7 @@ public final class BenchRunner {
             "--json", json.toString()));
         if (exec(cmd, Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
           JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
-          rows.add(new Row("Quill " + ("single".equals(mode) ? "single JVM" : "Spark " + mode), m.path("examples_per_s").asDouble(),
+          rows.add(new Row(rowName(mode), m.path("examples_per_s").asDouble(),
               m.path("heldout_loss").asDouble(), m.path("peak_rss_mb").asDouble()));
         }
       }
@@ -89,6 +89,16 @@ public final class BenchRunner {
   }
 
   private static double lastRssMb = -1;
+
+  /** The table row of a Quill mode, named for the change it measures. */
+  static String rowName(String mode) {
+    return switch (mode) {
+      case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
+      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), 1 thread";
+      case "single" -> "Quill single JVM + fused step + threads chosen by Quill (1 per core)";
+      default -> "Quill Spark " + mode;
+    };
+  }
 
   private static int exec(List<String> cmd, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
