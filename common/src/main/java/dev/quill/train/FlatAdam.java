@@ -72,6 +72,12 @@ final class FlatAdam {
     ptr.put(g, 0, n);
   }
 
+  /** Re-reads {@code m} and {@code v} from DL4J's updater state. */
+  void reload() {
+    pointer(mView).get(m, 0, n);
+    pointer(vView).get(v, 0, n);
+  }
+
   /** Writes the heap copies of {@code m} and {@code v} back into DL4J's updater state. */
   void flush() {
     pointer(mView).put(m, 0, n);

@@ -182,6 +182,14 @@ public final class FusedPolicyStep {
     adam.flush();
   }
 
+  /**
+   * Re-reads the network's Adam moments after they were replaced from outside (parameter averaging
+   * broadcasts averaged parameters and updater state into a worker's network).
+   */
+  public void reloadUpdaterState() {
+    adam.reload();
+  }
+
   /** Names of the phases {@link #phaseCpuSeconds} reports, in order. */
   public List<String> phaseNames() {
     List<String> names = new java.util.ArrayList<>(List.of("data (gather, labels)"));
