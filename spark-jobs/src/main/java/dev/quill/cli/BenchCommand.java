@@ -30,9 +30,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";
 
+  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 25)")
+  int averagingFrequency = 25;
+
   @Override
   public Integer call() {
-    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python)));
+    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python, averagingFrequency)));
     return ExitCodes.OK;
   }
 }

@@ -44,7 +44,8 @@ public final class BenchTraining {
    * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
    * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
    * native thread), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
-   * core), or a Spark master such as {@code local[2]}.
+   * core), or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
+   * approach ({@code local[2]:export} for DL4J's training master).
    */
   public static Map<String, Object> run(String mode, Path train, Path heldout, int epochs, int bins, int hidden,
       int batch, int averagingFrequency, long seed) {
@@ -91,7 +92,11 @@ public final class BenchTraining {
         metrics.put("phase_cpu_ms_per_step", phases);
       }
     } else {
-      stats = spark(mode, conf, cfg, trainBlock, held, seed);
+      String master = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+      String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
+      TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
+          approach);
+      stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
     metrics.put("examples_per_s", trainBlock.size() * (double) epochs / seconds);

@@ -71,7 +71,7 @@ final class FusedAveraging {
       int threads = threadsPerWorker;
       long r = round;
       State sum = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads, epoch, r,
-          partition, it, bc.value()), true).treeReduce(State::plus, 2);
+          partition, it, bc.value()), true).treeAggregate(State.EMPTY, State::plus, State::plus, 2);
       bc.destroy();
       if (sum.workers == 0) {
         continue;
@@ -152,7 +152,16 @@ final class FusedAveraging {
    * @param iteration the driver's iteration count (broadcast) or minibatches fitted (sum over workers)
    */
   record State(float[] params, float[] updater, int iteration, double score, int workers) implements Serializable {
+    /** The sum over no workers. */
+    static final State EMPTY = new State(null, null, 0, 0, 0);
+
     State plus(State o) {
+      if (o.workers == 0) {
+        return this;
+      }
+      if (workers == 0) {
+        return o;
+      }
       float[] p = params.clone();
       float[] u = updater.clone();
       for (int i = 0; i < p.length; i++) {

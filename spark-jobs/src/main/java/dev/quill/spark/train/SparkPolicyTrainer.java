@@ -78,12 +78,12 @@ public final class SparkPolicyTrainer {
     return master.equals("local") || master.startsWith("local[");
   }
 
-  /** Native threads per worker: the cores of a local master shared by its task slots, else spark.task.cpus. */
+  /**
+   * Native threads per worker of the fused approach: {@code spark.ompThreads} (passed to executors as
+   * {@code spark.executorEnv.OMP_NUM_THREADS}), else 1; one core-sized worker per task slot.
+   */
   static int threadsPerWorker(JavaSparkContext sc) {
-    if (isLocal(sc.master())) {
-      return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, sc.defaultParallelism()));
-    }
-    return sc.getConf().getInt("spark.task.cpus", 1);
+    return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executorEnv.OMP_NUM_THREADS", "1").trim()));
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */
