@@ -2,22 +2,15 @@ package dev.quill.train;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -63,9 +56,7 @@ public final class FusedPolicyStep {
   private final INDArray[] biasGrads;
   private final FlatAdam adam;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
-  private final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-  private long[] phaseNanos;
-  private long mark;
+  private StepProfile profile;
 
   /**
    * Prepares the step for {@code network} (already initialized).
@@ -120,57 +111,7 @@ public final class FusedPolicyStep {
    * constraints.
    */
   public static Optional<String> unsupportedReason(MultiLayerNetwork network) {
-    if (network.params() == null || network.params().dataType() != DataType.FLOAT) {
-      return Optional.of("parameters must be initialized FLOAT");
-    }
-    int n = network.getnLayers();
-    for (int i = 0; i < n; i++) {
-      NeuralNetConfiguration nc = network.getLayer(i).conf();
-      org.deeplearning4j.nn.conf.layers.Layer conf = nc.getLayer();
-      boolean last = i == n - 1;
-      if (last ? !(conf instanceof OutputLayer) : !(conf.getClass() == DenseLayer.class)) {
-        return Optional.of("layer " + i + " is " + conf.getClass().getSimpleName() + ", expected "
-            + (last ? "OutputLayer" : "DenseLayer"));
-      }
-      BaseLayer base = (BaseLayer) conf;
-      if (last ? !(base.getActivationFn() instanceof ActivationIdentity) : !isPlainRelu(base)) {
-        return Optional.of("layer " + i + " has activation " + base.getActivationFn());
-      }
-      if (last && !(((OutputLayer) conf).getLossFn() instanceof FactorizedTokenCrossEntropy)) {
-        return Optional.of("the output layer's loss is " + ((OutputLayer) conf).getLossFn());
-      }
-      if (base.getWeightNoise() != null || base.getIDropout() != null || conf.getConstraints() != null
-          && !conf.getConstraints().isEmpty()) {
-        return Optional.of("layer " + i + " has weight noise, dropout or constraints");
-      }
-      if (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()) {
-        return Optional.of("layer " + i + " has regularization");
-      }
-      if (base.getGradientNormalization() != null && base.getGradientNormalization() != GradientNormalization.None) {
-        return Optional.of("layer " + i + " has gradient normalization " + base.getGradientNormalization());
-      }
-      if (!nc.isMiniBatch() || network.getLayer(i).getParam(DefaultParamInitializer.BIAS_KEY) == null) {
-        return Optional.of("layer " + i + " is not a minibatch layer with a bias");
-      }
-    }
-    List<UpdaterBlock> blocks = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks();
-    if (blocks.size() != 1 || blocks.get(0).getParamOffsetStart() != 0
-        || blocks.get(0).getParamOffsetEnd() != network.numParams()) {
-      return Optional.of("the parameters need " + blocks.size() + " updater blocks, expected one");
-    }
-    UpdaterBlock block = blocks.get(0);
-    BaseLayer first = (BaseLayer) network.getLayer(0).conf().getLayer();
-    if (!(first.getIUpdater() instanceof org.nd4j.linalg.learning.config.Adam)) {
-      return Optional.of("the updater is " + first.getIUpdater() + ", expected Adam");
-    }
-    if (block.getGradientUpdater() != null && !(block.getGradientUpdater() instanceof AdamUpdater)) {
-      return Optional.of("the updater is " + block.getGradientUpdater());
-    }
-    return Optional.empty();
-  }
-
-  private static boolean isPlainRelu(BaseLayer layer) {
-    return layer.getActivationFn() instanceof ActivationReLU relu && relu.equals(new ActivationReLU());
+    return FusedStepSupport.unsupportedReason(network);
   }
 
   /**
@@ -190,45 +131,18 @@ public final class FusedPolicyStep {
     adam.reload();
   }
 
-  /** Names of the phases {@link #phaseCpuSeconds} reports, in order. */
-  public List<String> phaseNames() {
-    List<String> names = new java.util.ArrayList<>(List.of("data (gather, labels)"));
-    for (int i = 0; i < numLayers; i++) {
-      names.add("forward layer " + i + (i == numLayers - 1 ? " (output GEMM)" : " (GEMM, bias, ReLU)"));
-    }
-    names.add("loss (softmax, log-loss, p - onehot)");
-    for (int i = numLayers - 1; i >= 0; i--) {
-      names.add("backward layer " + i + (i > 0 ? " (dW, db, dX, ReLU')" : " (dW, db)"));
-    }
-    names.add("updater (Adam op, params -= update)");
-    return names;
-  }
-
   /**
-   * Starts recording the calling thread's CPU time per phase of every later step ({@link #phaseNames});
-   * costs about a microsecond per phase. CPU time rather than wall time, so that other processes on a
-   * shared machine disturb the breakdown less; with one native thread it covers all of the step's work.
+   * Starts recording the calling thread's CPU time per phase of every later step (see
+   * {@link StepProfile}) and returns the profile.
    */
-  public void startProfiling() {
-    phaseNanos = new long[phaseNames().size()];
-  }
-
-  /** CPU seconds per phase since {@link #startProfiling}, in the order of {@link #phaseNames}. */
-  public double[] phaseCpuSeconds() {
-    double[] s = new double[phaseNanos == null ? 0 : phaseNanos.length];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = phaseNanos[i] / 1e9;
-    }
-    return s;
+  public StepProfile startProfiling() {
+    profile = new StepProfile(numLayers);
+    return profile;
   }
 
   private void phase(int index) {
-    if (phaseNanos != null) {
-      long now = cpu.getCurrentThreadCpuTime();
-      if (index >= 0) {
-        phaseNanos[index] += now - mark;
-      }
-      mark = now;
+    if (profile != null) {
+      profile.phase(index);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
+import dev.quill.train.StepProfile;
 import dev.quill.train.NativeThreads;
 import dev.quill.util.Npz;
 import java.io.IOException;
@@ -62,9 +63,7 @@ public final class BenchTraining {
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
       FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net);
-      if (step != null && !"single".equals(mode)) {
-        step.startProfiling();
-      }
+      StepProfile profile = step != null && !"single".equals(mode) ? step.startProfiling() : null;
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
@@ -81,13 +80,13 @@ public final class BenchTraining {
         // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
         metrics.put("examples_per_cpu_s", trainBlock.size() * (double) epochs / (cpuMark[1] / 1e9));
       }
-      if (step != null && !"single".equals(mode)) {
+      if (profile != null) {
         Map<String, Double> phases = new LinkedHashMap<>();
-        double[] sec = step.phaseCpuSeconds();
+        double[] sec = profile.cpuSeconds();
         double steps = Math.ceil(trainBlock.size() / (double) batch) * epochs;
         for (int i = 0; i < sec.length; i++) {
-          phases.put(step.phaseNames().get(i), sec[i] / steps * 1e3);
-          System.out.printf("[%s] %-40s %7.3f ms CPU per step%n", mode, step.phaseNames().get(i), sec[i] / steps * 1e3);
+          phases.put(profile.names().get(i), sec[i] / steps * 1e3);
+          System.out.printf("[%s] %-40s %7.3f ms CPU per step%n", mode, profile.names().get(i), sec[i] / steps * 1e3);
         }
         metrics.put("phase_cpu_ms_per_step", phases);
       }

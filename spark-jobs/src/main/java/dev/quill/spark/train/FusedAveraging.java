@@ -38,6 +38,8 @@ final class FusedAveraging {
   private final long seed;
   private final int threadsPerWorker;
   private double score = Double.NaN;
+  private int batchesRdd = -1;
+  private long maxBatches;
 
   FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
       int threadsPerWorker) {
@@ -56,8 +58,12 @@ final class FusedAveraging {
 
   /** Fits one epoch of {@code blocks} into {@code network} (parameters, Adam state, iteration count). */
   void fitEpoch(MultiLayerNetwork network, JavaRDD<ExampleBlock> blocks, int epoch) {
-    int size = batchSize;
-    long maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
+    if (blocks.id() != batchesRdd) {
+      // One Spark job per RDD of blocks, not per epoch: the blocks (cached by the caller) never change.
+      int size = batchSize;
+      maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
+      batchesRdd = blocks.id();
+    }
     long rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
     for (long round = 0; round < rounds; round++) {
       State in = new State(network.params().dup().data().asFloat(), network.getUpdater().getStateViewArray().dup().data()
