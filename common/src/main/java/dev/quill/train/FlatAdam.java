@@ -91,7 +91,7 @@ final class FlatAdam {
     }
     FloatPointer p = new FloatPointer(a.data().addressPointer());
     long last = a.length() - 1;
-    if (p.get(0) != a.getFloat(0) || p.get(last) != a.getFloat(last)) {
+    if (Float.compare(p.get(0), a.getFloat(0)) != 0 || Float.compare(p.get(last), a.getFloat(last)) != 0) {
       throw new IllegalStateException("ND4J view offset not understood: " + a.shapeInfoToString());
     }
     return p;
