@@ -13,9 +13,11 @@ import java.util.List;
  * @param batchSize minibatch size per worker, in [1, 1048576]
  * @param learningRate Adam learning rate, in (0, 1]
  * @param averagingFrequency minibatches each worker fits between parameter averages, in [1, 100000]
- * @param approach how examples reach the workers: {@code export} (serialized minibatches, fastest in
- *     local mode), {@code direct} (in-memory RDD, works on any master), {@code auto} (export for
- *     {@code local[..]} masters, direct otherwise)
+ * @param approach how the workers train: {@code fused} (Quill's parameter averaging with the fused
+ *     training step on examples cached in the executors; networks it does not support, such as QAT
+ *     students, fall back to {@code export}/{@code direct}), {@code export} (DL4J's training master,
+ *     serialized minibatches), {@code direct} (DL4J's training master, in-memory RDD), {@code auto}
+ *     ({@code fused})
  */
 public record TrainConfig(
     String head,
@@ -28,7 +30,7 @@ public record TrainConfig(
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized");
   /** Allowed values of {@link #approach()}. */
-  public static final List<String> APPROACHES = List.of("auto", "export", "direct");
+  public static final List<String> APPROACHES = List.of("auto", "fused", "export", "direct");
 
   /** Validates every key. */
   public TrainConfig {

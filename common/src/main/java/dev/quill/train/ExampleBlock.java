@@ -32,19 +32,7 @@ public record ExampleBlock(int size, int stateDim, int numHeads, float[] states,
    * smaller.
    */
   public List<DataSet> toMinibatches(int batchSize, Long shuffleSeed) {
-    int[] order = new int[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
-    }
-    if (shuffleSeed != null) {
-      SplittableRandom rng = new SplittableRandom(shuffleSeed);
-      for (int i = size - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    }
+    int[] order = order(shuffleSeed);
     List<DataSet> batches = new ArrayList<>((size + batchSize - 1) / batchSize);
     for (int start = 0; start < size; start += batchSize) {
       int n = Math.min(batchSize, size - start);
@@ -58,5 +46,27 @@ public record ExampleBlock(int size, int stateDim, int numHeads, float[] states,
       batches.add(new DataSet(Nd4j.create(x, new long[] {n, stateDim}, 'c'), Nd4j.create(y, new long[] {n, numHeads}, 'c')));
     }
     return batches;
+  }
+
+  /**
+   * The example order of {@link #toMinibatches}: a Fisher-Yates permutation of {@code 0 .. size - 1}
+   * drawn from {@code shuffleSeed}, or the identity when it is {@code null}. Minibatch {@code k} holds
+   * examples {@code order[k * batchSize ..]}.
+   */
+  public int[] order(Long shuffleSeed) {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    if (shuffleSeed != null) {
+      SplittableRandom rng = new SplittableRandom(shuffleSeed);
+      for (int i = size - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    return order;
   }
 }

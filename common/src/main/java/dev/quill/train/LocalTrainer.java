@@ -16,19 +16,50 @@ public final class LocalTrainer {
   private LocalTrainer() {}
 
   /**
-   * Fits {@code network} for {@code epochs} epochs.
+   * Fits {@code network} for {@code epochs} epochs, with {@link FusedPolicyStep} where it supports the
+   * network and DL4J's {@code fit} otherwise (same minibatches, same result up to float rounding).
    *
    * @param heldout examples to score after each epoch, or {@code null}
    * @param onEpoch called after each epoch (progress reporting); may be {@code null}
    */
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
       DataSet heldout, Consumer<EpochStats> onEpoch) {
+    return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch,
+        FusedPolicyStep.unsupportedReason(network).isEmpty());
+  }
+
+  /**
+   * Fits {@code network} for {@code epochs} epochs, with {@link FusedPolicyStep} when {@code fused}
+   * (which must then support the network), else with DL4J's {@code fit} on {@link DataSet} minibatches.
+   * Both paths see the same minibatches in the same order.
+   */
+  public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
+      DataSet heldout, Consumer<EpochStats> onEpoch, boolean fused) {
+    return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch, fused ? new FusedPolicyStep(network) : null);
+  }
+
+  /**
+   * Fits {@code network} for {@code epochs} epochs with {@code step} (built for {@code network}; callers
+   * keep it to read its profile), or with DL4J's {@code fit} when {@code step} is {@code null}.
+   */
+  public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
+      DataSet heldout, Consumer<EpochStats> onEpoch, FusedPolicyStep step) {
     List<EpochStats> stats = new ArrayList<>();
     for (int epoch = 1; epoch <= epochs; epoch++) {
-      List<DataSet> batches = examples.toMinibatches(batchSize, epochSeed(seed, epoch, 0));
-      long start = System.nanoTime();
-      for (DataSet batch : batches) {
-        network.fit(batch);
+      long start;
+      if (step != null) {
+        start = System.nanoTime();
+        int[] order = examples.order(epochSeed(seed, epoch, 0));
+        for (int from = 0; from < order.length; from += batchSize) {
+          step.fit(examples, order, from, Math.min(batchSize, order.length - from));
+        }
+        step.flush();
+      } else {
+        List<DataSet> batches = examples.toMinibatches(batchSize, epochSeed(seed, epoch, 0));
+        start = System.nanoTime();
+        for (DataSet batch : batches) {
+          network.fit(batch);
+        }
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       double heldoutLoss = heldout == null ? Double.NaN : network.score(heldout, false);

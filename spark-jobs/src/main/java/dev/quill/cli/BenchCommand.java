@@ -23,15 +23,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs (default: 3)")
   int epochs = 3;
 
-  @Option(names = "--modes", split = ",", description = "Quill modes (default: single,local[1],local[2])")
-  List<String> modes = List.of("single", "local[1]", "local[2]");
+  @Option(names = "--modes", split = ",",
+      description = "Quill modes: dl4j, fused-1t, single, or Spark masters (default: dl4j,fused-1t,single,local[1],local[2])")
+  List<String> modes = List.of("dl4j", "fused-1t", "single", "local[1]", "local[2]");
 
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";
 
+  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 25)")
+  int averagingFrequency = 25;
+
   @Override
   public Integer call() {
-    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python)));
+    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python, averagingFrequency)));
     return ExitCodes.OK;
   }
 }

@@ -30,7 +30,8 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
       "dev.quill.quant.audit.Smoothness", "dev.quill.spark.audit.EpisodeData", "dev.quill.hdf5.EpisodeRef",
       "dev.quill.saliency.SaliencyConfig", "dev.quill.saliency.MeanOcclusion", "dev.quill.saliency.GaussianPerturbation",
       "dev.quill.nn.qat.QatConfig", "[Ldev.quill.spark.audit.EpisodeData;", "[Ldev.quill.quant.audit.CodeUsage;",
-      "[Ldev.quill.quant.audit.Smoothness;");
+      "[Ldev.quill.quant.audit.Smoothness;", "dev.quill.spark.train.FusedAveraging$State",
+      "[Ldev.quill.spark.train.FusedAveraging$State;");
 
   /** DL4J classes in RDD elements and task results (Java-serializable; sent through their Java serialization). */
   static final List<String> DL4J_CLASSES = List.of(

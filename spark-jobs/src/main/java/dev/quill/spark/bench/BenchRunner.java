@@ -35,8 +35,10 @@ public final class BenchRunner {
    * @param epochs epochs
    * @param modes Quill modes to run ({@code single}, {@code local[1]}, ...)
    * @param python Python interpreter for the peer
+   * @param averagingFrequency minibatches per worker between parameter averages in the Spark rows
    */
-  public record Options(Path peers, Path out, int n, int epochs, List<String> modes, String python) {}
+  public record Options(Path peers, Path out, int n, int epochs, List<String> modes, String python,
+      int averagingFrequency) {}
 
   /** Runs the benchmark and returns the rendered table. */
   public static String run(Options o) {
@@ -63,7 +65,7 @@ public final class BenchRunner {
               + " ex/s, far below its documented 29-39k on the reference machine; check that libblas.so.3 is OpenBLAS "
               + "(apt-get install libopenblas0-pthread), not Debian's reference BLAS, before trusting the ratios");
         }
-        rows.add(new Row("PyTorch peer (bc_torch.py)", m.path("examples_per_s").asDouble(), m.path("heldout_loss").asDouble(),
+        rows.add(new Row("peer", "PyTorch peer (bc_torch.py)", m.path("examples_per_s").asDouble(), m.path("heldout_loss").asDouble(),
             lastRssMb));
       }
       for (String mode : o.modes()) {
@@ -72,11 +74,14 @@ public final class BenchRunner {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
-            "--mode", mode, "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
+            "--mode", mode, "--averaging-frequency", "" + o.averagingFrequency(), "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
             "--json", json.toString()));
-        if (exec(cmd, Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
+        // The single-JVM row gets one native thread per core (Quill's choice, NativeThreads); every other
+        // Quill row one thread per worker.
+        String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
+        if (exec(cmd, Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
           JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
-          rows.add(new Row("Quill " + ("single".equals(mode) ? "single JVM" : "Spark " + mode), m.path("examples_per_s").asDouble(),
+          rows.add(new Row(mode, rowName(mode), m.path("examples_per_s").asDouble(),
               m.path("heldout_loss").asDouble(), m.path("peak_rss_mb").asDouble()));
         }
       }
@@ -89,6 +94,17 @@ public final class BenchRunner {
   }
 
   private static double lastRssMb = -1;
+
+  /** The table row of a Quill mode, named for the change it measures. */
+  static String rowName(String mode) {
+    return switch (mode) {
+      case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
+      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), 1 thread";
+      case "single" -> "Quill single JVM + fused step + threads chosen by Quill (1 per core)";
+      default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
+          + ", DL4J training master, export (before)" : "Quill Spark " + mode + " + fused parameter averaging, 1 thread per worker";
+    };
+  }
 
   private static int exec(List<String> cmd, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -136,14 +152,18 @@ public final class BenchRunner {
     sb.append(String.format("| ceiling (GEMMs + Adam, shared/peers/README.md) | %,.0f | %.2f | 1.00 | | |%n",
         CEILING_EXAMPLES_PER_S, CEILING_EXAMPLES_PER_S / peer));
     Map<String, Double> byName = new LinkedHashMap<>();
-    rows.forEach(r -> byName.put(r.name(), r.examplesPerSecond()));
-    Double l1 = byName.get("Quill Spark local[1]");
-    Double l2 = byName.get("Quill Spark local[2]");
+    rows.forEach(r -> byName.put(r.mode(), r.examplesPerSecond()));
+    Double l1 = byName.get("local[1]");
+    Double l2 = byName.get("local[2]");
     if (l1 != null && l2 != null) {
       sb.append(String.format("%nlocal[2] / local[1] throughput: %.2f%n", l2 / l1));
+    }
+    Double single = byName.get("single");
+    if (single != null && l2 != null) {
+      sb.append(String.format("local[2] / best single JVM (fused, threads chosen by Quill): %.2f%n", l2 / single));
     }
     return sb.toString();
   }
 
-  private record Row(String name, double examplesPerSecond, double heldoutLoss, double peakRssMb) {}
+  private record Row(String mode, String name, double examplesPerSecond, double heldoutLoss, double peakRssMb) {}
 }

@@ -6,10 +6,15 @@ import dev.quill.quant.uniform.UniformBinTokenizer;
 import dev.quill.spark.train.SparkPolicyTrainer;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
+import dev.quill.train.StepProfile;
+import dev.quill.train.NativeThreads;
 import dev.quill.util.Npz;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,10 +36,17 @@ import org.nd4j.linalg.dataset.DataSet;
  * exactly like the peer ({@code clip(floor((a + 1) / 2 * B), 0, B - 1)}); states are not normalized.
  */
 public final class BenchTraining {
+  /** Modes that train in this JVM without Spark. */
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single");
+
   private BenchTraining() {}
 
   /**
-   * Runs one mode ({@code single} or a Spark master such as {@code local[2]}) and returns its record.
+   * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
+   * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
+   * native thread), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
+   * core), or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
+   * approach ({@code local[2]:export} for DL4J's training master).
    */
   public static Map<String, Object> run(String mode, Path train, Path heldout, int epochs, int bins, int hidden,
       int batch, int averagingFrequency, long seed) {
@@ -44,15 +56,48 @@ public final class BenchTraining {
     TrainConfig cfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto");
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
-    if ("single".equals(mode)) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    if (SINGLE_MODES.contains(mode)) {
+      NativeThreads.set("single".equals(mode) ? NativeThreads.forSingleJvm() : 1);
+      System.out.println("[" + mode + "] native threads: " + NativeThreads.describe());
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      stats = LocalTrainer.fit(net, trainBlock, batch, epochs, seed, held, s -> System.out.println(line(mode, s)));
+      FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net);
+      StepProfile profile = step != null && !"single".equals(mode) ? step.startProfiling() : null;
+      // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
+      ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
+      long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
+      List<EpochStats> scored = new ArrayList<>();
+      LocalTrainer.fit(net, trainBlock, batch, epochs, seed, null, s -> {
+        cpuMark[1] += tmx.getCurrentThreadCpuTime() - cpuMark[0];
+        EpochStats full = new EpochStats(s.epoch(), s.trainLoss(), net.score(held, false), s.seconds(), s.examples());
+        System.out.println(line(mode, full));
+        scored.add(full);
+        cpuMark[0] = tmx.getCurrentThreadCpuTime();
+      }, step);
+      stats = scored;
+      if (!"single".equals(mode)) {
+        // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
+        metrics.put("examples_per_cpu_s", trainBlock.size() * (double) epochs / (cpuMark[1] / 1e9));
+      }
+      if (profile != null) {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        double[] sec = profile.cpuSeconds();
+        double steps = Math.ceil(trainBlock.size() / (double) batch) * epochs;
+        for (int i = 0; i < sec.length; i++) {
+          phases.put(profile.names().get(i), sec[i] / steps * 1e3);
+          System.out.printf("[%s] %-40s %7.3f ms CPU per step%n", mode, profile.names().get(i), sec[i] / steps * 1e3);
+        }
+        metrics.put("phase_cpu_ms_per_step", phases);
+      }
     } else {
-      stats = spark(mode, conf, cfg, trainBlock, held, seed);
+      String master = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+      String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
+      TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
+          approach);
+      stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
-    Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("examples_per_s", trainBlock.size() * (double) epochs / seconds);
     metrics.put("examples_per_s_per_epoch", stats.stream().map(EpochStats::examplesPerSecond).toList());
     metrics.put("train_s", seconds);

@@ -2,6 +2,7 @@ package dev.quill.spark.train;
 
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,9 +19,11 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Trains a policy network by DL4J parameter averaging (ParameterAveragingTrainingMaster): each worker
- * fits {@code averagingFrequency} minibatches of {@code batchSize}, then parameters and Adam state are
- * averaged. Examples stay on the executors as cached {@link ExampleBlock}s (one per partition) and are
+ * Trains a policy network by parameter averaging: each worker fits {@code averagingFrequency}
+ * minibatches of {@code batchSize}, then parameters and Adam state are averaged. The {@code fused}
+ * approach does this with {@link FusedAveraging} (fused training step, examples never leave the
+ * executors' cached blocks); {@code export} and {@code direct} with DL4J's
+ * ParameterAveragingTrainingMaster. Examples stay on the executors as cached {@link ExampleBlock}s (one per partition) and are
  * re-cut into shuffled minibatches every epoch.
  *
  * <p>Not thread-safe; one trainer per Spark application.
@@ -29,15 +32,23 @@ public final class SparkPolicyTrainer {
   private final SparkDl4jMultiLayer sparkNet;
   private final TrainConfig config;
   private final long seed;
+  private final FusedAveraging fused;
+  private final String approach;
 
   /**
    * Creates a trainer.
    *
-   * @param approach {@code export} or {@code direct} (already resolved from {@code auto})
+   * @param approach {@code fused}, {@code export} or {@code direct} (already resolved from {@code auto});
+   *     {@code fused} falls back to {@code export} (local masters) or {@code direct} for networks
+   *     {@link FusedPolicyStep} does not support; {@link #fit(JavaRDD)} always uses DL4J's master
    * @param exportDirectory URI of a scratch folder for the export approach
    */
   public SparkPolicyTrainer(JavaSparkContext sc, MultiLayerConfiguration conf, TrainConfig config, long seed,
       String approach, String exportDirectory) {
+    boolean fusable = "fused".equals(approach) && FusedPolicyStep.unsupportedReason(probe(conf)).isEmpty();
+    if ("fused".equals(approach) && !fusable) {
+      approach = isLocal(sc.master()) ? "export" : "direct";
+    }
     ParameterAveragingTrainingMaster.Builder tm = new ParameterAveragingTrainingMaster.Builder(config.batchSize())
         .batchSizePerWorker(config.batchSize())
         .averagingFrequency(config.averagingFrequency())
@@ -52,14 +63,37 @@ public final class SparkPolicyTrainer {
     this.sparkNet = new SparkDl4jMultiLayer(sc, conf, tm.build());
     this.config = config;
     this.seed = seed;
+    this.approach = approach;
+    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
+        threadsPerWorker(sc)) : null;
   }
 
-  /** Resolves {@code auto}: export for {@code local} masters (fastest there), direct elsewhere. */
+  private static MultiLayerNetwork probe(MultiLayerConfiguration conf) {
+    MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+    net.init();
+    return net;
+  }
+
+  private static boolean isLocal(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  /**
+   * Native threads per worker of the fused approach: {@code spark.ompThreads} (passed to executors as
+   * {@code spark.executorEnv.OMP_NUM_THREADS}), else 1; one core-sized worker per task slot.
+   */
+  static int threadsPerWorker(JavaSparkContext sc) {
+    return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executorEnv.OMP_NUM_THREADS", "1").trim()));
+  }
+
+  /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */
+  public String approach() {
+    return approach;
+  }
+
+  /** Resolves {@code auto} to {@code fused} (on every master); other values are returned unchanged. */
   public static String resolveApproach(String approach, String master) {
-    if (!"auto".equals(approach)) {
-      return approach;
-    }
-    return master.equals("local") || master.startsWith("local[") ? "export" : "direct";
+    return "auto".equals(approach) ? "fused" : approach;
   }
 
   /** The driver-side network, updated after every {@link #fitEpoch} or {@link #fit} call. */
@@ -74,11 +108,15 @@ public final class SparkPolicyTrainer {
 
   /** The last training loss reported by the workers. */
   public double score() {
-    return sparkNet.getScore();
+    return fused != null && !Double.isNaN(fused.score()) ? fused.score() : sparkNet.getScore();
   }
 
   /** Fits one epoch: every block is cut into minibatches shuffled with the epoch's seed. */
   public void fitEpoch(JavaRDD<ExampleBlock> blocks, int epoch) {
+    if (fused != null) {
+      fused.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
+      return;
+    }
     sparkNet.fit(blocks.mapPartitionsWithIndex(new Minibatches(config.batchSize(), seed, epoch), true));
   }
 

@@ -62,7 +62,7 @@ public final class TrainJob {
    * @param trainExamples training examples per epoch
    * @param heldoutExamples held-out examples scored per epoch
    * @param workers parallel workers (Spark default parallelism)
-   * @param approach the training approach used ({@code export} or {@code direct})
+   * @param approach the training approach used ({@code fused}, {@code export} or {@code direct})
    */
   public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
       String approach) {
@@ -140,7 +140,7 @@ public final class TrainJob {
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, config.train(), seed, approach, export.toUri().toString());
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
             + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        config.train().batchSize(), config.train().averagingFrequency(), approach);
+        config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());
 
     TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
     Map<String, String> inputs = inputHashes(layout);
@@ -177,7 +177,8 @@ public final class TrainJob {
     PolicyFiles.save(policy(trainer, tokenizer, stats, meta, config, seed, epochs.size(),
         epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
     LOG.info("Policy saved to {}", layout.policy());
-    return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers, approach);
+    return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
+        trainer.approach());
   }
 
   private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,

@@ -1,2 +1,5 @@
-/** {@code quill train}: DL4J parameter averaging over action tokens. */
+/**
+ * {@code quill train}: parameter averaging over action tokens, by Quill's fused averaging or DL4J's
+ * training master.
+ */
 package dev.quill.spark.train;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pipeline on {@code local-cluster[2,1,1024]}: two real executor processes, Kryo with
  * {@link dev.quill.spark.QuillKryoRegistrator} and registration required (any unregistered class that
- * reaches Kryo fails the job), DL4J's direct training approach.
+ * reaches Kryo fails the job), Quill's fused parameter averaging (its broadcasts and tree aggregation
+ * go through Kryo too).
  */
 class LocalClusterIT {
   @TempDir
@@ -48,7 +49,7 @@ class LocalClusterIT {
           "quantize.numBins=32", "train.hidden=[32, 32]", "train.epochs=3", "eval.episodes=10"));
       PipelineJob.Result r = PipelineJob.run(spark, config, new RunLayout(dir.resolve("run")), "test");
       assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "driver + 2 executors");
-      assertEquals("direct", r.train().approach());
+      assertEquals("fused", r.train().approach());
       assertEquals(2, r.train().workers());
       assertEquals(150, r.ingest().episodes());
       assertEquals(10, r.eval().policy().episodes());

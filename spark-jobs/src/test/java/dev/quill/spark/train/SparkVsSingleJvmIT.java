@@ -8,15 +8,18 @@ import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.spark.LocalSpark;
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.LocalTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,5 +95,46 @@ class SparkVsSingleJvmIT {
     assertTrue(change > 1e-3, "parameters must change during training, max change " + change);
     assertArrayEquals(localFinal, sparkFinal, 1e-6f);
     assertEquals(local.score(), trainer.score(), 1e-4);
+  }
+
+  @Test
+  void fusedApproach_oneWorkerTwoEpochs_equalsSingleJvmDl4jFit() {
+    MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 7, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
+    ExampleBlock block = examples(7 * 32 + 5);
+    MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
+    local.init();
+    float[] initial = local.params().dup().data().asFloat();
+    LocalTrainer.fit(local, block, 32, 2, 9L, null, null, false);
+
+    // Averaging every 3 minibatches: 8 minibatches per epoch make rounds of 3, 3 and 2.
+    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, 3, "fused");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
+    assertEquals("fused", trainer.approach());
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(List.of(block), 1);
+    trainer.fitEpoch(blocks, 1);
+    trainer.fitEpoch(blocks, 2);
+
+    float[] localFinal = local.params().dup().data().asFloat();
+    float[] sparkFinal = trainer.network().params().dup().data().asFloat();
+    double change = 0;
+    for (int i = 0; i < initial.length; i++) {
+      change = Math.max(change, Math.abs(localFinal[i] - initial[i]));
+    }
+    assertTrue(change > 1e-3, "parameters must change during training, max change " + change);
+    assertArrayEquals(localFinal, sparkFinal, 1e-5f);
+    assertArrayEquals(local.getUpdater().getStateViewArray().dup().data().asFloat(),
+        trainer.network().getUpdater().getStateViewArray().dup().data().asFloat(), 1e-5f);
+    assertEquals(16, trainer.network().getIterationCount());
+    assertEquals(local.score(), trainer.score(), 1e-4);
+  }
+
+  @Test
+  void fusedApproach_qatNetwork_fallsBackToDl4jMaster() {
+    MultiLayerConfiguration conf = dev.quill.nn.qat.Quantization.withFakeQuant(
+        PolicyNetworks.factorized(5, 3, 7, List.of(16), new Adam(1e-2), 42, DataType.FLOAT), 4, true);
+    TrainConfig tc = new TrainConfig("factorized", List.of(16), 1, 32, 1e-2, 1, "fused");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    assertEquals("export", new SparkPolicyTrainer(jsc, conf, tc, 3, "fused", dir.toUri().toString()).approach());
   }
 }

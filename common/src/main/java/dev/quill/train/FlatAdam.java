@@ -1,0 +1,99 @@
+package dev.quill.train;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.AdamUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) over one flat float parameter vector, computed in Java on heap copies of
+ * DL4J's Adam state. It applies ND4J's {@code adam_updater} formula, element for element:
+ * {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2}, {@code update = m * a_t / (sqrt(v) + eps)}
+ * with {@code a_t = lr * sqrt(1 - b2^t) / (1 - b1^t)}, {@code t = iteration + 1}. On the reference
+ * machine ND4J's generic x86-64 build runs that op at about 5.7 ns per parameter (its {@code sqrt}
+ * alone takes 4 ns per element), while this loop, JIT-compiled with the CPU's vector instructions, plus
+ * the copies of the gradient in and the update out, takes well under half of that (README, Performance).
+ *
+ * <p>The heap copies of {@code m} and {@code v} are the truth between {@link #flush} calls: call
+ * {@link #flush} before anything reads or saves the network's updater state (DL4J's {@code M}/{@code V}
+ * views), and build a new instance after the state was changed from outside. Not thread-safe.
+ */
+final class FlatAdam {
+  private final Adam config;
+  private final INDArray mView;
+  private final INDArray vView;
+  private final float[] m;
+  private final float[] v;
+  private final float[] g;
+  private final int n;
+
+  /** Copies the state of DL4J's {@code updater} (which covers all {@code n} parameters). */
+  FlatAdam(AdamUpdater updater, int n) {
+    this.config = updater.getConfig();
+    this.mView = updater.getM();
+    this.vView = updater.getV();
+    if (mView.length() != n || vView.length() != n) {
+      throw new IllegalArgumentException("Adam state has " + mView.length() + " entries, expected " + n);
+    }
+    this.n = n;
+    this.m = mView.dup().data().asFloat();
+    this.v = vView.dup().data().asFloat();
+    this.g = new float[n];
+  }
+
+  /**
+   * Replaces the gradient in {@code gradient} (a contiguous float vector of the {@code n} parameters)
+   * by the Adam update to subtract from the parameters, for 0-based {@code iteration}.
+   */
+  void apply(INDArray gradient, int iteration, int epoch) {
+    FloatPointer ptr = pointer(gradient);
+    ptr.get(g, 0, n);
+    double b1 = config.getBeta1();
+    double b2 = config.getBeta2();
+    float beta1 = (float) b1;
+    float beta2 = (float) b2;
+    float oneMinusBeta1 = (float) (1 - b1);
+    float oneMinusBeta2 = (float) (1 - b2);
+    float eps = (float) config.getEpsilon();
+    double t = iteration + 1;
+    double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+    float alphaT = alpha == 0 || Double.isNaN(alpha) ? eps : (float) alpha;
+    float[] m = this.m;
+    float[] v = this.v;
+    float[] g = this.g;
+    for (int i = 0; i < n; i++) {
+      float gi = g[i];
+      float mi = beta1 * m[i] + gi * oneMinusBeta1;
+      float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
+      m[i] = mi;
+      v[i] = vi;
+      g[i] = mi * alphaT / ((float) Math.sqrt(vi) + eps);
+    }
+    ptr.put(g, 0, n);
+  }
+
+  /** Re-reads {@code m} and {@code v} from DL4J's updater state. */
+  void reload() {
+    pointer(mView).get(m, 0, n);
+    pointer(vView).get(v, 0, n);
+  }
+
+  /** Writes the heap copies of {@code m} and {@code v} back into DL4J's updater state. */
+  void flush() {
+    pointer(mView).put(m, 0, n);
+    pointer(vView).put(v, 0, n);
+  }
+
+  /** A pointer to element 0 of a contiguous float vector (checked against ND4J's own read of it). */
+  static FloatPointer pointer(INDArray a) {
+    if (a.elementWiseStride() != 1 || a.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+      throw new IllegalArgumentException("expected a contiguous float vector, got " + a.shapeInfoToString());
+    }
+    FloatPointer p = new FloatPointer(a.data().addressPointer());
+    long last = a.length() - 1;
+    if (Float.compare(p.get(0), a.getFloat(0)) != 0 || Float.compare(p.get(last), a.getFloat(last)) != 0) {
+      throw new IllegalStateException("ND4J view offset not understood: " + a.shapeInfoToString());
+    }
+    return p;
+  }
+}
