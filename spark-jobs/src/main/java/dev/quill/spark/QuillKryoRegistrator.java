@@ -34,7 +34,8 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
 
   /** DL4J classes in RDD elements and task results (Java-serializable; sent through their Java serialization). */
   static final List<String> DL4J_CLASSES = List.of(
-      "org.nd4j.linalg.dataset.DataSet", "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
+      "org.nd4j.linalg.dataset.DataSet", "org.nd4j.linalg.dataset.MultiDataSet",
+      "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.deeplearning4j.spark.stats.ExampleCountEventStats", "org.deeplearning4j.spark.stats.PartitionCountEventStats",
       "org.deeplearning4j.spark.stats.BaseEventStats", "org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",
