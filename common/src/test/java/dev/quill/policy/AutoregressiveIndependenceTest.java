@@ -22,6 +22,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * 12,000 examples leave about ±0.03 of sampling noise on the rarer (s, y0) combinations).
  */
 class AutoregressiveIndependenceTest {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AutoregressiveIndependenceTest.class);
   private static final int B = 4;
   private static final double[][] P0 = {{0.7, 0.1, 0.1, 0.1}, {0.1, 0.1, 0.1, 0.7}};
   private static final double[][] P1 = {{0.4, 0.3, 0.2, 0.1}, {0.1, 0.2, 0.3, 0.4}};
@@ -69,7 +70,9 @@ class AutoregressiveIndependenceTest {
         }
       }
     }
-    System.out.printf("AR vs factorized: max |p_AR(y1|s,y0) - p_fac(y1|s)| = %.4f, vs truth %.4f%n", maxVsMarginal, maxVsTruth);
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "AR vs factorized: max |p_AR(y1|s,y0) - p_fac(y1|s)| = %.4f, vs truth %.4f",
+        maxVsMarginal, maxVsTruth));
     assertEquals(0, maxVsMarginal, 0.05, "max |AR conditional - factorized marginal|");
     assertEquals(0, maxVsTruth, 0.08, "max |AR conditional - true distribution|");
   }

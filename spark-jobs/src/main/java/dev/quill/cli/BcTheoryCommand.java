@@ -33,6 +33,9 @@ final class BcTheoryCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "table 3 on the tiny grid (linear, B in {8, 32}, n in {10, 30}, 2 epochs)")
   boolean quick;
 
+  @Option(names = "--grid", description = "table 3's grid: quick, medium (linear, about 30 min on 2 cores) or full (default)")
+  String grid = "full";
+
   @Option(names = "--master", description = "Spark master of table 3 (default: local[2])")
   String master = "local[2]";
 
@@ -53,7 +56,7 @@ final class BcTheoryCommand implements Callable<Integer> {
       QuillConfig base = ConfigLoader.load(null, sets);
       try (SparkSession spark = QuillSpark.session(base.spark(), "quill-bc-theory")) {
         r = BcTheoryExperiment.run(spark, base, episodes, trapHorizon, seed,
-            quick ? LearnedBcExperiment.Grid.quick() : LearnedBcExperiment.Grid.full(), out, work);
+            LearnedBcExperiment.Grid.named(quick ? "quick" : grid), out, work);
       }
     }
     System.out.println(r.markdown());

@@ -58,6 +58,26 @@ public final class LearnedBcExperiment {
           10);
     }
 
+    /**
+     * A grid that fits about half an hour on 2 cores: {@code linear}, B in {8, 32, 128, 512} at n = 300,
+     * n in {10, 30, 100, 300} at B = 32, 5 epochs of a 2×64 MLP, 50 evaluation episodes.
+     */
+    public static Grid medium() {
+      return new Grid(List.of("linear"), List.of(List.of("uniform", "factorized"), List.of("uniform", "autoregressive"),
+          List.of("kmeans", "codebook"), List.of("uniform", "continuous")), List.of(8, 32, 128, 512), List.of(10, 30, 100, 300),
+          32, 300, 5, List.of(64, 64), 50);
+    }
+
+    /** The grid named {@code quick}, {@code medium} or {@code full}. */
+    public static Grid named(String name) {
+      return switch (name) {
+        case "quick" -> quick();
+        case "medium" -> medium();
+        case "full" -> full();
+        default -> throw new IllegalArgumentException("unknown grid " + name + "; known: quick, medium, full");
+      };
+    }
+
     /** The documented full grid (hours on 2 cores). */
     public static Grid full() {
       List<List<String>> methods = new ArrayList<>();

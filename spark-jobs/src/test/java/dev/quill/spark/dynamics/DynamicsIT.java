@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * open-loop imagined state accumulates quantization and model error, see the README's limits).
  */
 class DynamicsIT {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DynamicsIT.class);
   private static SparkSession spark;
   @TempDir
   Path dir;
@@ -76,15 +77,18 @@ class DynamicsIT {
         }
       }
     }
-    System.out.printf("dynamics: one-step mean |error| %.4f, held-out NLL %.3f; model-based return %.3f vs expert %.3f%n",
-        err / count, model.info().heldoutNll(), r.eval().policy().meanReturn(), r.eval().expert().meanReturn());
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "dynamics: one-step mean |error| %.4f, held-out NLL %.3f; model-based return %.3f vs expert %.3f",
+        err / count, model.info().heldoutNll(), r.eval().policy().meanReturn(), r.eval().expert().meanReturn()));
     assertTrue(err / count < 0.05, "one-step mean absolute error " + err / count);
     QuillConfig direct = ConfigLoader.load(null, List.of("task.name=linear", "task.episodes=300", "task.expertNoise=0",
         "eval.episodes=50", "eval.deployment=direct"));
     double directGap = dev.quill.spark.eval.EvalJob.run(spark, direct, layout.policy(), null, dir.resolve("eval-direct"))
         .returnGap();
-    System.out.printf("direct deployment of the same policy: return gap %.3f; model-based %.3f%n", directGap,
-        r.eval().returnGap());
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "direct deployment of the same policy: return gap %.3f; model-based %.3f",
+        directGap,
+        r.eval().returnGap()));
     assertTrue(r.eval().returnGap() <= 0.6, "model-based return " + r.eval().policy().meanReturn() + " vs expert "
         + r.eval().expert().meanReturn());
   }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * at n = 30 (one per sweep): 3 × 4 + 3 = 15.
  */
 class BcTheoryLearnedIT {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BcTheoryLearnedIT.class);
   private static SparkSession spark;
   @TempDir
   Path dir;
@@ -50,6 +51,6 @@ class BcTheoryLearnedIT {
       assertTrue(Files.size(dir.resolve("out").resolve(f)) > 0, f);
     }
     assertEquals(16, Files.readAllLines(dir.resolve("out/table3_learned.csv")).size());
-    System.out.println(r.markdown());
+    LOG.info("{}", r.markdown());
   }
 }
