@@ -23,6 +23,7 @@ import dev.quill.task.TaskConfig;
  * @param audit the quantizer audit ({@code quill audit})
  * @param train the policy network and its training
  * @param eval closed-loop evaluation
+ * @param dynamics the token-conditioned dynamics model of model-based deployment ({@code quill dynamics})
  * @param saliency saliency scores of states (SQIL)
  * @param qat low-bit students of the trained policy (PTQ, QAT, QBC, SQIL)
  * @param retrain warm start and promotion gate of scheduled pipeline runs
@@ -38,6 +39,7 @@ public record QuillConfig(
     AuditConfig audit,
     TrainConfig train,
     EvalConfig eval,
+    dev.quill.dynamics.DynamicsConfig dynamics,
     SaliencyConfig saliency,
     QatConfig qat,
 
@@ -57,6 +59,7 @@ public record QuillConfig(
     Checks.present("audit", audit);
     Checks.present("train", train);
     Checks.present("eval", eval);
+    Checks.present("dynamics", dynamics);
     Checks.present("saliency", saliency);
     Checks.present("qat", qat);
     Checks.present("retrain", retrain);

@@ -15,12 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * The policy directory: {@code policy.json} ({@link PolicyInfo}), {@code network.zip} (DL4J
- * ModelSerializer, updater state included so training can continue), {@code tokenizer.json} and
+ * ModelSerializer, updater state included so training can continue; a MultiLayerNetwork, or a
+ * ComputationGraph for the {@code autoregressive} head as recorded in {@code policy.json}'s {@code head}), {@code tokenizer.json} and
  * {@code stats.json}. Directories are written atomically (staging folder, then rename).
  */
 public final class PolicyFiles {
@@ -78,7 +78,7 @@ public final class PolicyFiles {
     files.put(INFO, (Json.write(policy.info()) + "\n").getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream net = new ByteArrayOutputStream();
     try {
-      ModelSerializer.writeModel(policy.network(), net, true);
+      ModelSerializer.writeModel(policy.model(), net, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot serialize network", e);
     }
@@ -99,11 +99,14 @@ public final class PolicyFiles {
         throw new IllegalArgumentException(source + "/" + INFO + ": unsupported formatVersion " + info.formatVersion()
             + "; this Quill reads versions 1 to " + PolicyInfo.FORMAT_VERSION);
       }
-      MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bundle.files().get(NETWORK)), true);
       ActionTokenizer tokenizer = TokenizerFiles.fromJson(new String(bundle.files().get(TOKENIZER), StandardCharsets.UTF_8),
           source + "/" + TOKENIZER);
       DatasetStats stats = Json.MAPPER.readValue(bundle.files().get(STATS), DatasetStats.class);
-      return new Policy(net, tokenizer, stats, info);
+      ByteArrayInputStream net = new ByteArrayInputStream(bundle.files().get(NETWORK));
+      if ("autoregressive".equals(info.head())) {
+        return new Policy(ModelSerializer.restoreComputationGraph(net, true), tokenizer, stats, info);
+      }
+      return new Policy(ModelSerializer.restoreMultiLayerNetwork(net, true), tokenizer, stats, info);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load policy from " + source + ": " + e.getMessage(), e);
     }

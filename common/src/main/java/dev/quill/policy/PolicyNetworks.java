@@ -2,17 +2,58 @@ package dev.quill.policy;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
-/** Builds the DL4J network configurations of Quill's policy heads. */
+/**
+ * Builds the DL4J network configurations of Quill's policy heads. Every head shares the trunk: ReLU
+ * dense layers of widths {@code train.hidden} on the normalized state (DL4J {@code DenseLayer}, weights
+ * {@code W} of shape {@code [nIn, nOut]}, output {@code relu(x W + b)}).
+ *
+ * <ul>
+ *   <li>{@code factorized}: {@link #factorized} (MultiLayerNetwork; last layer: {@code D * B} logits).
+ *   <li>{@code codebook}: the same network with {@code D = 1} and {@code B = K}: one softmax over the K
+ *       codes of a one-stage k-means codebook (VQ-BeT's code prediction without the offset head).
+ *   <li>{@code autoregressive}: {@link #autoregressive} (ComputationGraph), layout below.
+ *   <li>{@code continuous}: {@link #continuous} (MultiLayerNetwork; last layer: {@code D} outputs, MSE on
+ *       the action normalized with {@code stats.json}'s action mean and std).
+ * </ul>
+ *
+ * <p><b>Autoregressive layout</b> (for runtimes that reimplement it). Inputs: {@code state} {@code [n,
+ * S]} (normalized) and {@code prev} {@code [n, D*B]}: the one-hot encodings of the tokens of dimensions
+ * {@code 0..D-1}, block {@code i} (columns {@code [i*B, (i+1)*B)}) the one-hot of {@code token_i}. Vertices:
+ * {@code trunk0..trunk{L-1}} (ReLU dense layers on {@code state}, giving {@code h}); {@code heads}
+ * (dense, identity, {@code W: [H, D*B]}, {@code b: [D*B]}); for every {@code j >= 1}, {@code emb_j}
+ * (dense, identity, no bias, {@code W: [j*B, B]}) applied to {@code prev}'s first {@code j} blocks. Then
+ * <pre>
+ *   logits_j = (h W_heads + b_heads)[j*B, (j+1)*B) + sum_{i&lt;j} E_{j,i}[token_i]
+ *   E_{j,i}[t] = row (i*B + t) of emb_j's W
+ * </pre>
+ * i.e. the suggested {@code W_j h(s) + b_j + sum_{i<j} E_{j,i}[token_i]} with a block strictly lower
+ * triangular interaction (block j never reads tokens {@code >= j}: {@code prev}'s blocks {@code >= j} only
+ * feed later dimensions). {@code logits} merges {@code logits_0..logits_{D-1}} to {@code [n, D*B]}, and the
+ * output {@code out} is a parameter-free {@code LossLayer} with {@link FactorizedTokenCrossEntropy}. In
+ * training {@code prev} holds the expert's tokens (teacher forcing), so the loss is the exact
+ * chain-rule log-likelihood {@code -(1/D) sum_j log p(token_j | s, token_<j)}. At inference tokens are
+ * decoded in order {@code j = 0..D-1}, each from {@code logits_j} with the tokens chosen so far in
+ * {@code prev} (greedy or sampled, {@code train.decoding}); blocks not decoded yet are zero and are never
+ * read by the dimension being decoded. {@code emb_j} is initialized to zero, so an untrained
+ * autoregressive head computes exactly the factorized head's logits from the same trunk and
+ * {@code heads} weights.
+ */
 public final class PolicyNetworks {
   private PolicyNetworks() {}
 
@@ -47,4 +88,79 @@ public final class PolicyNetworks {
   public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, TrainConfig config, long seed) {
     return factorized(stateDim, actionDim, numBins, config.hidden(), new Adam(config.learningRate()), seed, DataType.FLOAT);
   }
+
+  /**
+   * The autoregressive token policy over action dimensions (layout in the class comment): inputs
+   * {@code state} and {@code prev}, output {@code out} with {@code actionDim * numBins} logits.
+   *
+   * @param dataType {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+   */
+  public static ComputationGraphConfiguration autoregressive(int stateDim, int actionDim, int numBins, List<Integer> hidden,
+      IUpdater updater, long seed, DataType dataType) {
+    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.RELU)
+        .graphBuilder()
+        .addInputs(INPUT_STATE, INPUT_PREV);
+    String last = INPUT_STATE;
+    int in = stateDim;
+    for (int l = 0; l < hidden.size(); l++) {
+      g.addLayer("trunk" + l, new DenseLayer.Builder().nIn(in).nOut(hidden.get(l)).activation(Activation.RELU).build(), last);
+      last = "trunk" + l;
+      in = hidden.get(l);
+    }
+    g.addLayer("heads", new DenseLayer.Builder().nIn(in).nOut((long) actionDim * numBins).activation(Activation.IDENTITY)
+        .weightInit(WeightInit.XAVIER).build(), last);
+    String logits = "heads";
+    if (actionDim > 1) {
+      String[] parts = new String[actionDim];
+      parts[0] = "head_0";
+      g.addVertex("head_0", new SubsetVertex(0, numBins - 1), "heads");
+      for (int j = 1; j < actionDim; j++) {
+        g.addVertex("prev_" + j, new SubsetVertex(0, j * numBins - 1), INPUT_PREV);
+        g.addLayer("emb_" + j, new DenseLayer.Builder().nIn((long) j * numBins).nOut(numBins).hasBias(false)
+            .activation(Activation.IDENTITY).weightInit(WeightInit.ZERO).build(), "prev_" + j);
+        g.addVertex("head_" + j, new SubsetVertex(j * numBins, (j + 1) * numBins - 1), "heads");
+        g.addVertex("logits_" + j, new ElementWiseVertex(ElementWiseVertex.Op.Add), "head_" + j, "emb_" + j);
+        parts[j] = "logits_" + j;
+      }
+      g.addVertex("logits", new MergeVertex(), parts);
+      logits = "logits";
+    }
+    g.addLayer(OUTPUT, new LossLayer.Builder(new FactorizedTokenCrossEntropy(actionDim, numBins))
+        .activation(Activation.IDENTITY).build(), logits);
+    return g.setOutputs(OUTPUT).build();
+  }
+
+  /**
+   * The continuous regression baseline: the MLP trunk and an identity output layer of {@code actionDim}
+   * values trained with mean squared error on the normalized action ({@code (a - mean) / std} per
+   * dimension, {@code stats.json}'s action statistics).
+   */
+  public static MultiLayerConfiguration continuous(int stateDim, int actionDim, List<Integer> hidden, IUpdater updater,
+      long seed, DataType dataType) {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.RELU)
+        .list();
+    int in = stateDim;
+    for (int width : hidden) {
+      list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU).build());
+      in = width;
+    }
+    list.layer(new OutputLayer.Builder(new LossMSE()).nIn(in).nOut(actionDim).activation(Activation.IDENTITY)
+        .weightInit(WeightInit.XAVIER).build());
+    return list.build();
+  }
+
+  /** Name of the autoregressive graph's state input. */
+  public static final String INPUT_STATE = "state";
+  /** Name of the autoregressive graph's one-hot token input. */
+  public static final String INPUT_PREV = "prev";
+  /** Name of the autoregressive graph's output. */
+  public static final String OUTPUT = "out";
 }

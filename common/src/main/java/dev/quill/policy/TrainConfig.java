@@ -7,7 +7,11 @@ import java.util.List;
  * The policy network and how it is trained by parameter averaging. Spark trains with one worker per
  * executor core ({@code defaultParallelism}).
  *
- * @param head policy head; {@code factorized}: one softmax over bins per action dimension
+ * @param head policy head: {@code factorized} (one softmax over bins per action dimension),
+ *     {@code codebook} (one softmax over the codes of a one-stage {@code kmeans} codebook; the factorized
+ *     network with a single head of K classes), {@code autoregressive} (dimension j conditioned on the
+ *     tokens of dimensions &lt; j, see {@link PolicyNetworks#autoregressive}), {@code continuous} (MSE
+ *     regression of the normalized action, no tokenizer at decode)
  * @param hidden widths of the hidden ReLU layers, 1 to 8 layers, each in [1, 65536]
  * @param epochs passes over the training episodes, in [1, 100000]
  * @param batchSize minibatch size per worker, in [1, 1048576]
@@ -18,6 +22,9 @@ import java.util.List;
  *     students, fall back to {@code export}/{@code direct}), {@code export} (DL4J's training master,
  *     serialized minibatches), {@code direct} (DL4J's training master, in-memory RDD), {@code auto}
  *     ({@code fused})
+ * @param decoding how the autoregressive head picks each token at inference: {@code greedy} (argmax) or
+ *     {@code sampled} (drawn from the conditional softmax); the other heads always take the argmax
+ * @param decodingSeed seed of the sampled decoding's random stream, in [0, 2^62]
  */
 public record TrainConfig(
     String head,
@@ -26,9 +33,13 @@ public record TrainConfig(
     int batchSize,
     double learningRate,
     int averagingFrequency,
-    String approach) implements java.io.Serializable {
+    String approach,
+    String decoding,
+    long decodingSeed) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
-  public static final List<String> HEADS = List.of("factorized");
+  public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");
+  /** Allowed values of {@link #decoding()}. */
+  public static final List<String> DECODINGS = List.of("greedy", "sampled");
   /** Allowed values of {@link #approach()}. */
   public static final List<String> APPROACHES = List.of("auto", "fused", "export", "direct");
 
@@ -47,5 +58,20 @@ public record TrainConfig(
     Checks.inOpenClosed("learningRate", learningRate, 0.0, 1.0);
     Checks.inRange("averagingFrequency", averagingFrequency, 1, 100_000);
     Checks.oneOf("approach", approach, APPROACHES);
+    // policy.json files written before these keys existed decode greedily
+    decoding = decoding == null ? "greedy" : decoding;
+    Checks.oneOf("decoding", decoding, DECODINGS);
+    Checks.inRange("decodingSeed", decodingSeed, 0, 1L << 62);
+  }
+
+  /** A configuration with greedy decoding (decoding seed 0). */
+  public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
+      String approach) {
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy", 0L);
+  }
+
+  /** Whether the head predicts tokens (every head but {@code continuous}). */
+  public boolean tokenHead() {
+    return !"continuous".equals(head);
   }
 }

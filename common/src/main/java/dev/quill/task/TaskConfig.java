@@ -5,7 +5,7 @@ import dev.quill.config.Checks;
 /**
  * Which built-in task to use and how to generate its demonstrations.
  *
- * @param name task name: {@code linear}, {@code reach} or {@code scalar-trap}
+ * @param name task name: {@code linear}, {@code linear-unstable}, {@code reach} or {@code scalar-trap}
  * @param episodes number of expert demonstration episodes to generate, in [1, 10000000]
  * @param horizon maximum episode length in steps, in [1, 100000]; 0 means the task's default
  * @param expertNoise standard deviation of Gaussian noise added to the expert's continuous actions

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Registry of the built-in tasks. */
 public final class Tasks {
-  private static final List<String> NAMES = List.of("linear", "reach", "scalar-trap");
+  private static final List<String> NAMES = List.of("linear", "linear-unstable", "reach", "scalar-trap");
 
   private Tasks() {}
 
@@ -21,6 +21,8 @@ public final class Tasks {
     return switch (config.name()) {
       case "linear" -> new LinearTask(
           config.horizon() == 0 ? LinearTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
+      case "linear-unstable" -> new LinearTask(
+          config.horizon() == 0 ? LinearTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise(), true);
       case "reach" -> new ReachTask(
           config.horizon() == 0 ? ReachTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
       case "scalar-trap" -> new ScalarTrapTask(

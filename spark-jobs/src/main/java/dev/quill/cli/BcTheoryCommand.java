@@ -1,17 +1,24 @@
 package dev.quill.cli;
 
-import dev.quill.theory.TheoryTables;
-import dev.quill.util.AtomicFiles;
+import dev.quill.config.ConfigLoader;
+import dev.quill.config.QuillConfig;
+import dev.quill.spark.QuillSpark;
+import dev.quill.spark.experiment.BcTheoryExperiment;
+import dev.quill.spark.experiment.LearnedBcExperiment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code quill experiment bc-theory}: tables 1 and 2 of the BC-quantization theory, as text and CSV. */
+/** {@code quill experiment bc-theory}: tables 1–3 of the BC-quantization theory, as text, CSV and PNG. */
 @Command(name = "bc-theory", mixinStandardHelpOptions = true,
-    description = "Quantized experts on stable/unstable systems and the Theorem-6 trap (Cao & Xie 2026).")
+    description = "Quantized experts on stable/unstable systems, the Theorem-6 trap, and (--learned) policies trained by Quill "
+        + "for every tokenizer x head vs bins and demonstrations (Cao & Xie 2026).")
 final class BcTheoryCommand implements Callable<Integer> {
-  @Option(names = "--episodes", description = "initial states per cell (default: 200)")
+  @Option(names = "--episodes", description = "initial states per cell of tables 1-2 (default: 200)")
   int episodes = 200;
 
   @Option(names = "--trap-horizon", description = "horizon of table 2 (default: 512)")
@@ -20,19 +27,39 @@ final class BcTheoryCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed (default: 7)")
   long seed = 7;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "folder for tables.md and CSV files (default: runs/experiments/bc-theory)")
+  @Option(names = "--learned", description = "also run table 3 (learned policies; Spark; the full grid takes hours on 2 cores)")
+  boolean learned;
+
+  @Option(names = "--quick", description = "table 3 on the tiny grid (linear, B in {8, 32}, n in {10, 30}, 2 epochs)")
+  boolean quick;
+
+  @Option(names = "--grid", description = "table 3's grid: quick, medium (linear, about 30 min on 2 cores) or full (default)")
+  String grid = "full";
+
+  @Option(names = "--master", description = "Spark master of table 3 (default: local[2])")
+  String master = "local[2]";
+
+  @Option(names = "--out", paramLabel = "DIR", description = "folder for tables.md, CSV and PNG files (default: runs/experiments/bc-theory)")
   Path out = Path.of("runs/experiments/bc-theory");
+
+  @Option(names = "--work", paramLabel = "DIR", description = "run directories of table 3 (default: runs/experiments/bc-theory-work)")
+  Path work = Path.of("runs/experiments/bc-theory-work");
 
   @Override
   public Integer call() {
-    TheoryTables tables = new TheoryTables(episodes, trapHorizon, seed);
-    String text = tables.render();
-    Path staging = AtomicFiles.stagingDirFor(out);
-    AtomicFiles.writeString(staging.resolve("tables.md"), text);
-    AtomicFiles.writeString(staging.resolve("table1_binning.csv"), tables.binningCsv());
-    AtomicFiles.writeString(staging.resolve("table2_trap.csv"), tables.trapCsv());
-    AtomicFiles.publishDir(staging, out);
-    System.out.println(text);
+    boolean table3 = learned || quick;
+    BcTheoryExperiment.Result r;
+    if (!table3) {
+      r = BcTheoryExperiment.run(null, null, episodes, trapHorizon, seed, null, out, work);
+    } else {
+      List<String> sets = new ArrayList<>(List.of("seed=" + seed, "spark.master=" + master));
+      QuillConfig base = ConfigLoader.load(null, sets);
+      try (SparkSession spark = QuillSpark.session(base.spark(), "quill-bc-theory")) {
+        r = BcTheoryExperiment.run(spark, base, episodes, trapHorizon, seed,
+            LearnedBcExperiment.Grid.named(quick ? "quick" : grid), out, work);
+      }
+    }
+    System.out.println(r.markdown());
     System.out.println("written to " + out.toAbsolutePath());
     return ExitCodes.OK;
   }

@@ -21,6 +21,6 @@ final class EvalCommand extends StageCommand {
 
   @Override
   void run(SparkSession spark, QuillConfig config, RunLayout layout) {
-    EvalJob.run(spark, config, policy != null ? policy : layout.policy(), layout.dataset(), layout.eval());
+    EvalJob.run(spark, config, policy != null ? policy : layout.policy(), layout.dataset(), layout.eval(), layout.dynamics());
   }
 }

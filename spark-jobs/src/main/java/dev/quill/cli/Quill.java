@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "quill", mixinStandardHelpOptions = true, version = "quill 0.1.0",
     description = "Behavior cloning with quantized actions on Spark + DL4J.",
     subcommands = {GenerateCommand.class, IngestCommand.class, ConvertCommand.class, StatsCommand.class, QuantizeCommand.class, AuditCommand.class,
-        TrainCommand.class, EvalCommand.class, PipelineCommand.class, SaliencyCommand.class, QatCommand.class,
+        TrainCommand.class, DynamicsCommand.class, EvalCommand.class, PipelineCommand.class, SaliencyCommand.class, QatCommand.class,
         ExperimentCommand.class, ExportCommand.class, BenchCommand.class, BenchInferenceCommand.class, BenchKMeansCommand.class, BenchWorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class Quill implements Runnable {

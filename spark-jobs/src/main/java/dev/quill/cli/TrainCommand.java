@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code quill train}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the token policy by DL4J parameter averaging -> <run>/policy/ (+ checkpoints/).")
+    description = "Train the policy (train.head) by DL4J parameter averaging -> <run>/policy/ (+ checkpoints/).")
 final class TrainCommand extends StageCommand {
   @Option(names = "--resume", description = "continue after the newest checkpoint of the run (from scratch if none)")
   boolean resume;

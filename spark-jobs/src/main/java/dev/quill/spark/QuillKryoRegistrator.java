@@ -20,6 +20,7 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
       "dev.quill.config.QuillConfig", "dev.quill.config.SparkConfig", "dev.quill.config.IngestConfig",
       "dev.quill.config.RetrainConfig", "dev.quill.task.TaskConfig", "dev.quill.quant.QuantizeConfig",
       "dev.quill.eval.EvalConfig", "dev.quill.policy.TrainConfig", "dev.quill.policy.PolicyInfo",
+      "dev.quill.dynamics.DynamicsConfig", "dev.quill.dynamics.DynamicsInfo", "dev.quill.spark.dynamics.DynamicsJob$Encoder",
       "dev.quill.policy.PolicyFiles$Bundle", "dev.quill.train.ExampleEncoder", "dev.quill.train.ExampleBlock",
       "dev.quill.train.EpochStats", "dev.quill.data.FeatureStats", "dev.quill.data.DatasetStats", "dev.quill.data.Finding",
       "dev.quill.eval.EpisodeOutcome", "dev.quill.util.AbsErrorStats", "dev.quill.quant.uniform.UniformBinTokenizer",
@@ -35,7 +36,8 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
 
   /** DL4J classes in RDD elements and task results (Java-serializable; sent through their Java serialization). */
   static final List<String> DL4J_CLASSES = List.of(
-      "org.nd4j.linalg.dataset.DataSet", "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
+      "org.nd4j.linalg.dataset.DataSet", "org.nd4j.linalg.dataset.MultiDataSet",
+      "org.deeplearning4j.spark.api.worker.NetBroadcastTuple",
       "org.deeplearning4j.spark.stats.ExampleCountEventStats", "org.deeplearning4j.spark.stats.PartitionCountEventStats",
       "org.deeplearning4j.spark.stats.BaseEventStats", "org.deeplearning4j.spark.api.stats.CommonSparkTrainingStats",
       "org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult",

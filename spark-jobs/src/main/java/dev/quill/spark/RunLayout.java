@@ -64,6 +64,11 @@ public record RunLayout(Path root) {
     return root.resolve("eval");
   }
 
+  /** The token-conditioned dynamics model ({@code quill dynamics}). */
+  public Path dynamics() {
+    return root.resolve("dynamics");
+  }
+
   /** Saliency scores (SQIL). */
   public Path saliency() {
     return root.resolve("saliency");

@@ -14,11 +14,11 @@ import java.util.Random;
 final class LinearEpisode implements TaskEpisode {
   static final long NOISE_SALT = 0x9E3779B97F4A7C15L;
 
-  private final double[][] a = LinearTask.A;
+  private final double[][] a;
   private final double[][] b = LinearTask.B;
   private final double[][] q = LinearTask.Q;
   private final double[][] r = LinearTask.R;
-  private final double[][] k = LinearTask.K;
+  private final double[][] k;
   private final int horizon;
   private final double expertNoise;
   private final Random noise;
@@ -27,7 +27,10 @@ final class LinearEpisode implements TaskEpisode {
   private int steps;
   private boolean done;
 
-  LinearEpisode(int horizon, double expertNoise, long seed) {
+  /** An episode of the system {@code x' = a x + B u} with expert gain {@code k}. */
+  LinearEpisode(double[][] a, double[][] k, int horizon, double expertNoise, long seed) {
+    this.a = a;
+    this.k = k;
     this.horizon = horizon;
     this.expertNoise = expertNoise;
     Random init = new Random(seed);

@@ -14,6 +14,14 @@ import dev.quill.task.TaskEpisode;
  * expert is the infinite-horizon LQR controller {@code u = -K x} (see {@link Lqr}) plus Gaussian noise of
  * standard deviation {@code expertNoise} per component, then clipped like any action.
  *
+ * <p>{@code linear-unstable} ({@link #LinearTask(int, double, boolean)} with {@code unstable}) is the same
+ * task on {@code A_u = } {@value #UNSTABLE_SCALE} {@code · A} (open loop spectral radius about 1.25) with
+ * the LQR expert of {@code A_u}: the expert's closed loop {@code A_u - B K_u} is stable (spectral radius
+ * about 0.76), but a perturbed expert that applies half its gain, {@code A_u - B K_u / 2}, has closed-loop
+ * gain above 1 (determinant 1.07, so spectral radius at least 1.017): action errors of an imitating policy
+ * compound exponentially (papers.md part 1, the unstable case {@code alpha > 1} of incremental stability),
+ * whereas on {@code linear} the same perturbation stays stable (spectral radius about 0.92).
+ *
  * <p>Success: the last step reports {@code success = true} and event {@code "success"} when the final
  * state satisfies {@code ||x_H||_2 <=} {@value #SUCCESS_RADIUS}, otherwise event {@code "horizon"}; no
  * earlier step ends the episode.
@@ -40,11 +48,16 @@ public final class LinearTask implements Task {
   };
   static final double[][] R = {{0.1, 0.0}, {0.0, 0.1}};
   static final double[][] K = Lqr.solve(A, B, Q, R).k();
+  /** Factor applied to {@code A} in the {@code linear-unstable} variant. */
+  public static final double UNSTABLE_SCALE = 1.25;
+  static final double[][] A_UNSTABLE = scaled(A, UNSTABLE_SCALE);
+  static final double[][] K_UNSTABLE = Lqr.solve(A_UNSTABLE, B, Q, R).k();
   private static final String[] STATE_NAMES = {"x0", "x1", "x2", "x3"};
   private static final String[] ACTION_NAMES = {"u0", "u1"};
 
   private final int horizon;
   private final double expertNoise;
+  private final boolean unstable;
 
   /**
    * Creates the task.
@@ -55,6 +68,16 @@ public final class LinearTask implements Task {
    * @throws IllegalArgumentException if an argument is out of range
    */
   public LinearTask(int horizon, double expertNoise) {
+    this(horizon, expertNoise, false);
+  }
+
+  /**
+   * Creates the task or, with {@code unstable}, its {@code linear-unstable} variant (see the class
+   * documentation).
+   *
+   * @throws IllegalArgumentException if an argument is out of range
+   */
+  public LinearTask(int horizon, double expertNoise, boolean unstable) {
     if (horizon < 1) {
       throw new IllegalArgumentException("horizon must be at least 1, got " + horizon);
     }
@@ -63,6 +86,27 @@ public final class LinearTask implements Task {
     }
     this.horizon = horizon;
     this.expertNoise = expertNoise;
+    this.unstable = unstable;
+  }
+
+  /** The state matrix {@code A_u = 1.25 A} of {@code linear-unstable}, a fresh copy. */
+  public static double[][] unstableStateMatrix() {
+    return SmallMatrix.copy(A_UNSTABLE);
+  }
+
+  /** The expert's LQR gain {@code K_u} (2×4) of {@code linear-unstable}, a copy. */
+  public static double[][] unstableGain() {
+    return SmallMatrix.copy(K_UNSTABLE);
+  }
+
+  private static double[][] scaled(double[][] m, double f) {
+    double[][] out = SmallMatrix.copy(m);
+    for (double[] row : out) {
+      for (int j = 0; j < row.length; j++) {
+        row[j] *= f;
+      }
+    }
+    return out;
   }
 
   /** The state matrix {@code A} (4×4), a fresh copy. */
@@ -90,10 +134,10 @@ public final class LinearTask implements Task {
     return SmallMatrix.copy(K);
   }
 
-  /** Returns {@code "linear"}. */
+  /** Returns {@code "linear"}, or {@code "linear-unstable"} for the unstable variant. */
   @Override
   public String name() {
-    return "linear";
+    return unstable ? "linear-unstable" : "linear";
   }
 
   /** Returns 4. */
@@ -134,7 +178,8 @@ public final class LinearTask implements Task {
   /** Starts an episode at {@code x0 ~ N(0, I)} drawn from {@code seed}. */
   @Override
   public TaskEpisode newEpisode(long seed) {
-    return new LinearEpisode(horizon, expertNoise, seed);
+    return unstable ? new LinearEpisode(A_UNSTABLE, K_UNSTABLE, horizon, expertNoise, seed)
+        : new LinearEpisode(A, K, horizon, expertNoise, seed);
   }
 
   /** Returns {@code true}: success is a small final state, see the class documentation. */
@@ -146,6 +191,6 @@ public final class LinearTask implements Task {
   /** Name, horizon and expert noise. */
   @Override
   public String toString() {
-    return "LinearTask[horizon=" + horizon + ", expertNoise=" + expertNoise + "]";
+    return "LinearTask[" + name() + ", horizon=" + horizon + ", expertNoise=" + expertNoise + "]";
   }
 }

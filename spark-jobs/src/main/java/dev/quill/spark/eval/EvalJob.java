@@ -5,6 +5,8 @@ import dev.quill.data.Columns;
 import dev.quill.eval.EpisodeOutcome;
 import dev.quill.eval.EvalSummary;
 import dev.quill.eval.Rollouts;
+import dev.quill.dynamics.DynamicsModel;
+import dev.quill.dynamics.ModelBasedRollouts;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.spark.Datasets;
@@ -72,6 +74,23 @@ public final class EvalJob {
    * @param out folder for {@code report.json}, written atomically
    */
   public static Result run(SparkSession spark, QuillConfig config, Path policyDir, Path dataset, Path out) {
+    return run(spark, config, policyDir, dataset, out, null);
+  }
+
+  /**
+   * Evaluates the policy in {@code policyDir}; with {@code eval.deployment: model-based} the policy acts on
+   * the states imagined by the dynamics model in {@code dynamicsDir} ({@link ModelBasedRollouts}).
+   *
+   * @param dataset canonical dataset for the held-out action error, or {@code null} to skip it
+   * @param out folder for {@code report.json}, written atomically
+   * @param dynamicsDir the dynamics model directory, needed only for model-based deployment
+   */
+  public static Result run(SparkSession spark, QuillConfig config, Path policyDir, Path dataset, Path out, Path dynamicsDir) {
+    boolean modelBased = "model-based".equals(config.eval().deployment());
+    if (modelBased && dynamicsDir == null) {
+      throw new IllegalArgumentException("eval.deployment is model-based but no dynamics model directory was given");
+    }
+    Map<String, byte[]> dynamics = modelBased ? DynamicsModel.readFiles(dynamicsDir) : null;
     PolicyFiles.Bundle bundle = PolicyFiles.readBundle(policyDir);
     Policy driverCopy = PolicyFiles.fromBundle(bundle, policyDir.toString());
     TaskConfig taskConfig = config.task();
@@ -86,9 +105,14 @@ public final class EvalJob {
     for (int i = 0; i < n; i++) {
       seeds.add(Seeds.derive(config.seed(), Seeds.EVAL, i));
     }
-    LOG.info("Evaluating {} on {} episodes of task {} (and the expert on the same seeds)", policyDir, n, taskConfig.name());
+    LOG.info("Evaluating {} on {} episodes of task {} (and the expert on the same seeds), {} deployment", policyDir, n,
+        taskConfig.name(), config.eval().deployment());
+    Broadcast<Map<String, byte[]>> dyn = modelBased ? jsc.broadcast(dynamics) : null;
     List<EpisodeOutcome[]> pairs = jsc.parallelize(seeds, Math.max(1, Math.min(n, config.spark().partitions())))
-        .mapPartitions(new RolloutPartition(taskConfig, b)).collect();
+        .mapPartitions(new RolloutPartition(taskConfig, b, dyn)).collect();
+    if (dyn != null) {
+      dyn.destroy();
+    }
     List<EpisodeOutcome> policy = new ArrayList<>();
     List<EpisodeOutcome> expert = new ArrayList<>();
     for (EpisodeOutcome[] p : pairs) {
@@ -115,6 +139,7 @@ public final class EvalJob {
     report.put("policy", policyDir.toString());
     report.put("task", config.task());
     report.put("episodes", config.eval().episodes());
+    report.put("deployment", config.eval().deployment());
     report.put("policySummary", result.policy());
     report.put("expertSummary", result.expert());
     report.put("successRatio", result.successRatio());
@@ -135,10 +160,12 @@ public final class EvalJob {
     private static final long serialVersionUID = 1L;
     private final TaskConfig taskConfig;
     private final Broadcast<PolicyFiles.Bundle> bundle;
+    private final Broadcast<Map<String, byte[]>> dynamics;
 
-    RolloutPartition(TaskConfig taskConfig, Broadcast<PolicyFiles.Bundle> bundle) {
+    RolloutPartition(TaskConfig taskConfig, Broadcast<PolicyFiles.Bundle> bundle, Broadcast<Map<String, byte[]>> dynamics) {
       this.taskConfig = taskConfig;
       this.bundle = bundle;
+      this.dynamics = dynamics;
     }
 
     @Override
@@ -151,7 +178,8 @@ public final class EvalJob {
       long[] seeds = list.stream().mapToLong(Long::longValue).toArray();
       Task task = taskConfig.create();
       Policy policy = PolicyFiles.fromBundle(bundle.value(), "broadcast policy");
-      List<EpisodeOutcome> p = Rollouts.policy(task, policy, seeds);
+      List<EpisodeOutcome> p = dynamics == null ? Rollouts.policy(task, policy, seeds)
+          : ModelBasedRollouts.run(task, policy, DynamicsModel.fromFiles(dynamics.value(), "broadcast dynamics model"), seeds);
       List<EpisodeOutcome> e = Rollouts.expert(task, seeds);
       List<EpisodeOutcome[]> out = new ArrayList<>();
       for (int i = 0; i < seeds.length; i++) {

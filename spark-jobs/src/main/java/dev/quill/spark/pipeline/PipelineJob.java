@@ -87,7 +87,8 @@ public final class PipelineJob {
     Instant started = Instant.now();
     EventLog events = options.events();
     PipelineStages stages = new PipelineStages(spark, config, layout);
-    StageRunner runner = new StageRunner(layout, events, options.source() == null ? 8 : 7);
+    boolean modelBased = "model-based".equals(config.eval().deployment());
+    StageRunner runner = new StageRunner(layout, events, (options.source() == null ? 8 : 7) + (modelBased ? 1 : 0));
     GenerateJob.Result gen = options.source() == null ? runner.run(stages.generate()) : null;
     IngestJob.Result ing = runner.run(stages.ingest(options.source() == null ? layout.demos() : options.source()));
     DatasetStats stats = runner.run(stages.stats());
@@ -97,6 +98,9 @@ public final class PipelineJob {
     TrainJob.Result tr = runner.run(stages.train(new TrainJob.Options(options.resume(), warm,
         e -> events.emit("epoch", "epoch", e.epoch(), "epochs", config.train().epochs(), "trainLoss", e.trainLoss(),
             "heldoutLoss", e.heldoutLoss(), "examplesPerSecond", e.examplesPerSecond()))));
+    if (modelBased) {
+      runner.run(stages.dynamics());
+    }
     EvalJob.Result ev = runner.run(stages.eval());
     GateDecision gate = runner.run(stages.promote(() -> ev));
     Result result = new Result(layout, gen, ing, q, au, tr, ev, gate, runner.times(), runner.anyRan());

@@ -17,6 +17,7 @@ import dev.quill.spark.quantize.QuantizeJob;
 import dev.quill.spark.stats.StatsJob;
 import dev.quill.spark.train.TrainJob;
 import dev.quill.util.Json;
+import dev.quill.spark.dynamics.DynamicsJob;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,10 +87,20 @@ final class PipelineStages {
         Map.of("policy", layout.policy()), () -> TrainJob.run(spark, config, layout, options), TrainJob.Result.class);
   }
 
+  StageRunner.Stage<DynamicsJob.Result> dynamics() {
+    return stage("dynamics", keys("seed", "dynamics", "train.batchSize", "train.averagingFrequency", "train.approach", "spark"),
+        Map.of("dataset", layout.dataset(), "stats", layout.stats(), "tokenizer", layout.tokenizer()),
+        Map.of("dynamics", layout.dynamics()), () -> DynamicsJob.run(spark, config, layout), DynamicsJob.Result.class);
+  }
+
   StageRunner.Stage<EvalJob.Result> eval() {
-    return stage("eval", keys("seed", "task", "eval", "spark.partitions"),
-        Map.of("policy", layout.policy(), "dataset", layout.dataset()), Map.of("eval", layout.eval()),
-        () -> EvalJob.run(spark, config, layout.policy(), layout.dataset(), layout.eval()), EvalJob.Result.class);
+    boolean modelBased = "model-based".equals(config.eval().deployment());
+    Map<String, Path> in = modelBased
+        ? Map.of("policy", layout.policy(), "dataset", layout.dataset(), "dynamics", layout.dynamics())
+        : Map.of("policy", layout.policy(), "dataset", layout.dataset());
+    return stage("eval", keys("seed", "task", "eval", "spark.partitions"), in, Map.of("eval", layout.eval()),
+        () -> EvalJob.run(spark, config, layout.policy(), layout.dataset(), layout.eval(), layout.dynamics()),
+        EvalJob.Result.class);
   }
 
   StageRunner.Stage<GateDecision> promote(Supplier<EvalJob.Result> eval) {

@@ -68,6 +68,10 @@ public final class QatJob {
   public static List<Student> run(SparkSession spark, QuillConfig config, RunLayout layout) {
     QatConfig q = config.qat();
     Policy teacher = PolicyFiles.load(layout.policy());
+    if (!List.of("factorized", "codebook").contains(teacher.info().head())) {
+      throw new IllegalArgumentException("the teacher in " + layout.policy() + " has the " + teacher.info().head()
+          + " head; this stage supports the factorized and codebook heads (one logit group per token head)");
+    }
     Map<?, ?> meta = Json.read(layout.saliency().resolve("meta.json"), Map.class);
     double threshold = ((Number) meta.get("threshold")).doubleValue();
     List<Student> students = new ArrayList<>();

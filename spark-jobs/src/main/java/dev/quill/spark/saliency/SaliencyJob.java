@@ -63,6 +63,10 @@ public final class SaliencyJob {
   public static Result run(SparkSession spark, QuillConfig config, RunLayout layout) {
     PolicyFiles.Bundle bundle = PolicyFiles.readBundle(layout.policy());
     Policy teacher = PolicyFiles.fromBundle(bundle, layout.policy().toString());
+    if (!List.of("factorized", "codebook").contains(teacher.info().head())) {
+      throw new IllegalArgumentException("the teacher in " + layout.policy() + " has the " + teacher.info().head()
+          + " head; this stage supports the factorized and codebook heads (one logit group per token head)");
+    }
     StatePerturbation phi = perturbation(config.saliency(), teacher, config.seed());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<PolicyFiles.Bundle> b = jsc.broadcast(bundle);

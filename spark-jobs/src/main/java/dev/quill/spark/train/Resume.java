@@ -1,5 +1,6 @@
 package dev.quill.spark.train;
 
+import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.EpochStats;
@@ -10,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +24,8 @@ final class Resume {
   /** The state after {@code epoch} completed epochs ({@code history} holds them all). */
   static TrainState state(int epoch, long seed, SparkPolicyTrainer trainer, long trainExamples, Map<String, String> inputs,
       TrainConfig train, List<EpochStats> history) {
-    MultiLayerNetwork net = trainer.network();
     return new TrainState(TrainState.FORMAT, TrainState.FORMAT_VERSION, epoch, seed, LocalTrainer.epochSeed(seed, epoch + 1, 0),
-        net.getIterationCount(), trainExamples, epoch * trainExamples, inputs, train, history);
+        trainer.iterationCount(), trainExamples, epoch * trainExamples, inputs, train, history);
   }
 
   /**
@@ -48,9 +47,14 @@ final class Resume {
     check(dir, "training examples per epoch", s.trainExamples(), trainExamples);
     check(dir, "input hashes", s.inputsSha256(), inputs);
     check(dir, "training configuration (apart from epochs)", TrainState.comparable(s.train()), TrainState.comparable(train));
-    MultiLayerNetwork net = PolicyFiles.load(dir).network();
-    check(dir, "network iteration count", (long) s.iterations(), (long) net.getIterationCount());
-    trainer.setNetwork(net);
+    Policy saved = PolicyFiles.load(dir);
+    if (saved.graph() != null) {
+      check(dir, "network iteration count", (long) s.iterations(), (long) saved.graph().getIterationCount());
+      trainer.setGraph(saved.graph());
+    } else {
+      check(dir, "network iteration count", (long) s.iterations(), (long) saved.network().getIterationCount());
+      trainer.setNetwork(saved.network());
+    }
     LOG.info("--resume: continuing after {} (epoch {}, {} examples seen, {} iterations)", dir.getFileName(), s.epoch(),
         s.examplesSeen(), s.iterations());
     return s.history();
@@ -64,9 +68,9 @@ final class Resume {
     if (policyDir == null || !Files.isDirectory(policyDir)) {
       return;
     }
-    MultiLayerNetwork net = PolicyFiles.load(policyDir).network();
-    Map<String, INDArray> want = trainer.network().paramTable();
-    Map<String, INDArray> have = net.paramTable();
+    Policy saved = PolicyFiles.load(policyDir);
+    Map<String, INDArray> want = trainer.model().paramTable();
+    Map<String, INDArray> have = saved.model().paramTable();
     boolean same = want.keySet().equals(have.keySet())
         && want.keySet().stream().allMatch(k -> Arrays.equals(want.get(k).shape(), have.get(k).shape()));
     if (!same) {
@@ -74,8 +78,15 @@ final class Resume {
           policyDir);
       return;
     }
-    trainer.setNetwork(net);
-    LOG.info("warm start from {} ({} iterations)", policyDir, net.getIterationCount());
+    if (saved.graph() != null && trainer.graph() != null) {
+      trainer.setGraph(saved.graph());
+    } else if (saved.graph() == null && trainer.network() != null) {
+      trainer.setNetwork(saved.network());
+    } else {
+      LOG.warn("warm start: {} has another head than this configuration; training from a fresh initialization", policyDir);
+      return;
+    }
+    LOG.info("warm start from {} ({} iterations)", policyDir, trainer.iterationCount());
   }
 
   private static void check(Path dir, String what, Object saved, Object now) {

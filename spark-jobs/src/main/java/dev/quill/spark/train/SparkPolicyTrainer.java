@@ -10,26 +10,36 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import dev.quill.train.TeacherForcing;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Trains a policy network by parameter averaging: each worker fits {@code averagingFrequency}
  * minibatches of {@code batchSize}, then parameters and Adam state are averaged. The {@code fused}
  * approach does this with {@link FusedAveraging} (fused training step, examples never leave the
  * executors' cached blocks); {@code export} and {@code direct} with DL4J's
- * ParameterAveragingTrainingMaster. Examples stay on the executors as cached {@link ExampleBlock}s (one per partition) and are
- * re-cut into shuffled minibatches every epoch.
+ * ParameterAveragingTrainingMaster. Examples stay on the executors as cached {@link ExampleBlock}s (one
+ * per partition) and are re-cut into shuffled minibatches every epoch. The autoregressive head's
+ * ComputationGraph is trained by DL4J's training master through {@link SparkComputationGraph}, its
+ * minibatches turned into two-input {@link MultiDataSet}s on the executors ({@link TeacherForcing}).
  *
  * <p>Not thread-safe; one trainer per Spark application.
  */
 public final class SparkPolicyTrainer {
   private final SparkDl4jMultiLayer sparkNet;
+  private final SparkComputationGraph sparkGraph;
+  private final int vocab;
   private final TrainConfig config;
   private final long seed;
   private final FusedAveraging fused;
@@ -49,6 +59,37 @@ public final class SparkPolicyTrainer {
     if ("fused".equals(approach) && !fusable) {
       approach = isLocal(sc.master()) ? "export" : "direct";
     }
+    this.sparkNet = new SparkDl4jMultiLayer(sc, conf, master(config, seed, approach, exportDirectory));
+    this.sparkGraph = null;
+    this.vocab = 0;
+    this.config = config;
+    this.seed = seed;
+    this.approach = approach;
+    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
+        threadsPerWorker(sc)) : null;
+  }
+
+  /**
+   * Creates a trainer of the autoregressive head's graph ({@code vocab} tokens per action dimension);
+   * other arguments as for the network form. The fused approach does not support graphs: it falls back
+   * to {@code export} on local masters and {@code direct} elsewhere.
+   */
+  public SparkPolicyTrainer(JavaSparkContext sc, ComputationGraphConfiguration conf, int vocab, TrainConfig config, long seed,
+      String approach, String exportDirectory) {
+    if ("fused".equals(approach) || "auto".equals(approach)) {
+      approach = isLocal(sc.master()) ? "export" : "direct";
+    }
+    this.sparkNet = null;
+    this.sparkGraph = new SparkComputationGraph(sc, conf, master(config, seed, approach, exportDirectory));
+    this.vocab = vocab;
+    this.config = config;
+    this.seed = seed;
+    this.approach = approach;
+    this.fused = null;
+  }
+
+  private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
+      String exportDirectory) {
     ParameterAveragingTrainingMaster.Builder tm = new ParameterAveragingTrainingMaster.Builder(config.batchSize())
         .batchSizePerWorker(config.batchSize())
         .averagingFrequency(config.averagingFrequency())
@@ -60,12 +101,7 @@ public final class SparkPolicyTrainer {
     if ("export".equals(approach)) {
       tm.exportDirectory(exportDirectory);
     }
-    this.sparkNet = new SparkDl4jMultiLayer(sc, conf, tm.build());
-    this.config = config;
-    this.seed = seed;
-    this.approach = approach;
-    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc)) : null;
+    return tm.build();
   }
 
   private static MultiLayerNetwork probe(MultiLayerConfiguration conf) {
@@ -96,9 +132,24 @@ public final class SparkPolicyTrainer {
     return "auto".equals(approach) ? "fused" : approach;
   }
 
-  /** The driver-side network, updated after every {@link #fitEpoch} or {@link #fit} call. */
+  /** The driver-side network, updated after every {@link #fitEpoch} or {@link #fit} call ({@code null} for a graph). */
   public MultiLayerNetwork network() {
-    return sparkNet.getNetwork();
+    return sparkNet == null ? null : sparkNet.getNetwork();
+  }
+
+  /** The driver-side graph of the autoregressive head ({@code null} for a network). */
+  public ComputationGraph graph() {
+    return sparkGraph == null ? null : sparkGraph.getNetwork();
+  }
+
+  /** The driver-side network or graph. */
+  public Model model() {
+    return sparkNet != null ? sparkNet.getNetwork() : sparkGraph.getNetwork();
+  }
+
+  /** Iterations (minibatch updates) of the driver-side model so far. */
+  public int iterationCount() {
+    return sparkNet != null ? sparkNet.getNetwork().getIterationCount() : sparkGraph.getNetwork().getIterationCount();
   }
 
   /** Replaces the network's parameters and updater state (warm start, resume). */
@@ -106,9 +157,23 @@ public final class SparkPolicyTrainer {
     sparkNet.setNetwork(network);
   }
 
+  /** Replaces the graph's parameters and updater state (warm start, resume of the autoregressive head). */
+  public void setGraph(ComputationGraph graph) {
+    sparkGraph.setNetwork(graph);
+  }
+
   /** The last training loss reported by the workers. */
   public double score() {
-    return fused != null && !Double.isNaN(fused.score()) ? fused.score() : sparkNet.getScore();
+    if (fused != null && !Double.isNaN(fused.score())) {
+      return fused.score();
+    }
+    return sparkNet != null ? sparkNet.getScore() : sparkGraph.getScore();
+  }
+
+  /** The driver-side model's loss on {@code examples} (for the graph: with teacher forcing). */
+  public double score(DataSet examples) {
+    return sparkNet != null ? sparkNet.getNetwork().score(examples, false)
+        : sparkGraph.getNetwork().score(TeacherForcing.toMultiDataSet(examples, vocab), false);
   }
 
   /** Fits one epoch: every block is cut into minibatches shuffled with the epoch's seed. */
@@ -117,7 +182,13 @@ public final class SparkPolicyTrainer {
       fused.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
       return;
     }
-    sparkNet.fit(blocks.mapPartitionsWithIndex(new Minibatches(config.batchSize(), seed, epoch), true));
+    JavaRDD<DataSet> batches = blocks.mapPartitionsWithIndex(new Minibatches(config.batchSize(), seed, epoch), true);
+    if (sparkNet != null) {
+      sparkNet.fit(batches);
+    } else {
+      int v = vocab;
+      sparkGraph.fitMultiDataSet(batches.map(b -> TeacherForcing.toMultiDataSet(b, v)));
+    }
   }
 
   /** Fits the given minibatches as one parameter-averaging round (tests use single minibatches). */

@@ -6,7 +6,6 @@ import dev.quill.data.DatasetStats;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.policy.PolicyInfo;
-import dev.quill.policy.PolicyNetworks;
 import dev.quill.quant.ActionTokenizer;
 import dev.quill.quant.TokenizerFiles;
 import dev.quill.spark.Datasets;
@@ -33,13 +32,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code quill train}: the factorized token policy trained with log-loss over action tokens by DL4J
+ * {@code quill train}: the policy of {@code train.head} (see {@link dev.quill.policy.PolicyNetworks}:
+ * token heads trained with log-loss over action tokens, the continuous head with MSE) by DL4J
  * parameter averaging. Training examples are built inside the executors from the canonical dataset
  * (states normalized with {@code stats.json}, actions encoded with the fitted tokenizer) and cached
  * there; the driver only sees a sample of held-out examples to report held-out loss. A checkpoint
@@ -115,7 +114,8 @@ public final class TrainJob {
           + stats.state().dim() + ") and tokenizer (action " + tokenizer.actionDim() + ") disagree; rerun stats and quantize");
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer);
+    HeadCheck.check(config.train().head(), tokenizer);
+    ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
     Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
     int workers = jsc.defaultParallelism();
     Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
@@ -127,17 +127,9 @@ public final class TrainJob {
 
     String approach = SparkPolicyTrainer.resolveApproach(config.train().approach(), spark.sparkContext().master());
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 0);
-    for (int h = 1; h < tokenizer.numHeads(); h++) {
-      if (tokenizer.vocabSize(h) != tokenizer.vocabSize(0)) {
-        throw new IllegalArgumentException("the factorized head needs the same vocabulary size on every head; tokenizer "
-            + tokenizer.type() + " has " + tokenizer.vocabSize(0) + " tokens on head 0 and " + tokenizer.vocabSize(h)
-            + " on head " + h);
-      }
-    }
-    MultiLayerConfiguration conf = PolicyNetworks.factorized(meta.stateDim(), tokenizer.numHeads(), tokenizer.vocabSize(0),
-        config.train(), seed);
     Path export = layout.scratch().resolve("train-export");
-    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, config.train(), seed, approach, export.toUri().toString());
+    SparkPolicyTrainer trainer = HeadCheck.trainer(jsc, meta.stateDim(), tokenizer, config.train(), seed, approach,
+        export.toUri().toString());
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
             + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
         config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());
@@ -186,7 +178,8 @@ public final class TrainJob {
     PolicyInfo info = new PolicyInfo(PolicyInfo.FORMAT, PolicyInfo.FORMAT_VERSION, config.train().head(),
         meta.task().isEmpty() ? config.task().name() : meta.task(), meta.stateDim(), meta.actionDim(), meta.stateNames(),
         meta.actionNames(), config.train(), seed, epochs, heldoutLoss);
-    return new Policy(trainer.network(), tokenizer, stats, info);
+    return trainer.graph() != null ? new Policy(trainer.graph(), tokenizer, stats, info)
+        : new Policy(trainer.network(), tokenizer, stats, info);
   }
 
   private static EpochStats fitEpoch(SparkPolicyTrainer trainer, JavaRDD<ExampleBlock> blocks, DataSet heldout, int epoch,
@@ -198,7 +191,7 @@ public final class TrainJob {
       throw new TrainingFailedException("training failed in epoch " + epoch + ": " + e, e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double heldoutLoss = heldout == null ? Double.NaN : trainer.network().score(heldout, false);
+    double heldoutLoss = heldout == null ? Double.NaN : trainer.score(heldout);
     if (!Double.isFinite(trainer.score()) || (heldout != null && !Double.isFinite(heldoutLoss))) {
       throw new TrainingFailedException("training diverged in epoch " + epoch + ": train loss " + trainer.score()
           + ", held-out loss " + heldoutLoss + "; lower train.learningRate", null);

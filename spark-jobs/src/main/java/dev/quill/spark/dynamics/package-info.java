@@ -1,0 +1,2 @@
+/** {@code quill dynamics}: the token-conditioned Gaussian dynamics model trained by parameter averaging. */
+package dev.quill.spark.dynamics;
