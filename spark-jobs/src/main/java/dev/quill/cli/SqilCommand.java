@@ -17,6 +17,6 @@ final class SqilCommand extends StageCommand {
 
   @Override
   void run(SparkSession spark, QuillConfig config, RunLayout layout) {
-    SqilExperiment.run(spark, config, layout, "unknown");
+    SqilExperiment.run(spark, config, layout, PipelineCommand.gitRevision());
   }
 }
