@@ -44,7 +44,7 @@ class QatJobTest {
   @Test
   void studentConf_fakeQuantizesEveryLayer_distillsAtTheOutput_andStartsAtTheTeachersPtqOutputs() {
     Policy teacher = teacher();
-    QatConfig q = new QatConfig(4, true, List.of("sqil"), 1, 1e-4);
+    QatConfig q = new QatConfig(4, true, List.of("sqil"), 1, 1e-4, 0, "logitMse");
     MultiLayerConfiguration conf = QatJob.studentConf(teacher, q);
     conf.getConfs().forEach(c -> assertEquals(new FakeQuantWeights(4, true), ((BaseLayer) c.getLayer()).getWeightNoise()));
     assertEquals(new DistilledTokenCrossEntropy(2, 5),
