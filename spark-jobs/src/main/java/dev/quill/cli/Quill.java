@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     description = "Behavior cloning with quantized actions on Spark + DL4J.",
     subcommands = {GenerateCommand.class, IngestCommand.class, ConvertCommand.class, StatsCommand.class, QuantizeCommand.class, AuditCommand.class,
         TrainCommand.class, EvalCommand.class, PipelineCommand.class, SaliencyCommand.class, QatCommand.class,
-        ExperimentCommand.class, BenchCommand.class, BenchKMeansCommand.class, BenchWorkerCommand.class,
+        ExperimentCommand.class, BenchCommand.class, BenchKMeansCommand.class, BenchSqilCommand.class, BenchWorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class Quill implements Runnable {
 

@@ -76,8 +76,9 @@ public final class Discrepancy {
   }
 
   /**
-   * The share of the large discrepancies ({@code d} at or above its {@code 1 - topD} quantile) whose state is
-   * among the top {@code topSis} fraction by SIS; {@code topSis} when the two are independent.
+   * The share of the large discrepancies ({@code d} above its {@code 1 - topD} quantile) whose state is among
+   * the top {@code topSis} fraction by SIS (SIS above its {@code 1 - topSis} quantile, as the SQIL weights);
+   * about {@code topSis} when the two are independent.
    */
   public static double concentration(double[] d, double[] sis, double topSis, double topD) {
     double dCut = quantile(d, 1 - topD);
@@ -85,9 +86,9 @@ public final class Discrepancy {
     int large = 0;
     int both = 0;
     for (int i = 0; i < d.length; i++) {
-      if (d[i] >= dCut) {
+      if (d[i] > dCut) {
         large++;
-        if (sis[i] >= sisCut) {
+        if (sis[i] > sisCut) {
           both++;
         }
       }
@@ -102,7 +103,7 @@ public final class Discrepancy {
     double top = 0;
     for (int i = 0; i < d.length; i++) {
       all += d[i];
-      if (sis[i] >= sisCut) {
+      if (sis[i] > sisCut) {
         top += d[i];
       }
     }
