@@ -11,11 +11,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * {@code L = L_QAT + alpha * L_QRD} per example, where {@code L_QAT} is the token log-loss of
  * {@link FactorizedTokenCrossEntropy} and {@code L_QRD} is the discrepancy to the full-precision teacher's
  * logits, the mean over heads and vocabulary of the squared logit difference (the official code's choice):
- * {@code (1 / (D B)) sum (z - z_FP)^2}. {@code alpha} is per example: beta for the salient states (top p of
+ * {@code (1 / (D B)) sum (z - z_FP)^2}, or another {@link TeacherDistance} ({@code kl} over the per-head
+ * softmaxes, {@code probMse}). {@code alpha} is per example: beta for the salient states (top p of
  * SIS), 1 otherwise; 0 turns distillation off (plain QAT), 1 everywhere is uniform distillation (QBC).
  *
  * <p>Labels are packed in one array of width {@code D + D * B + 1}: the D token indices, the teacher's
- * {@code D * B} logits, then alpha. Gradient: {@code (softmax - onehot) / D + 2 alpha (z - z_FP) / (D B)}.
+ * {@code D * B} logits, then alpha. Gradient: {@code (softmax - onehot) / D + alpha dD/dz}, e.g.
+ * {@code 2 alpha (z - z_FP) / (D B)} for the logit distance.
  * Use with an identity activation on the output layer.
  */
 public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfunctions.ILossFunction {
@@ -27,16 +29,30 @@ public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfun
   @JsonProperty("numBins")
   private int numBins;
 
+  @JsonProperty("distance")
+  private String distance = "logitMse";
+
   /** For JSON deserialization of network configurations only. */
   public DistilledTokenCrossEntropy() {}
 
-  /** A loss over {@code numHeads} heads of {@code numBins} classes each. */
+  /** A loss over {@code numHeads} heads of {@code numBins} classes each, with the logit distance. */
   public DistilledTokenCrossEntropy(int numHeads, int numBins) {
+    this(numHeads, numBins, "logitMse");
+  }
+
+  /** A loss over {@code numHeads} heads of {@code numBins} classes each, with a {@link TeacherDistance}. */
+  public DistilledTokenCrossEntropy(int numHeads, int numBins, String distance) {
     if (numHeads < 1 || numBins < 2) {
       throw new IllegalArgumentException("numHeads must be >= 1 and numBins >= 2, got " + numHeads + " and " + numBins);
     }
     this.numHeads = numHeads;
     this.numBins = numBins;
+    this.distance = TeacherDistance.check(distance);
+  }
+
+  /** The distance to the teacher: logitMse, kl or probMse. */
+  public String distance() {
+    return distance;
   }
 
   /** Width of the packed label array: tokens, teacher logits, alpha. */
@@ -55,8 +71,8 @@ public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfun
   public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     checkWidth(labels);
     INDArray ce = ce().computeScoreArray(tokens(labels), preOutput, activationFn, mask);
-    INDArray diff = activationFn.getActivation(preOutput.dup('c'), false).subi(teacher(labels));
-    INDArray qrd = diff.muli(diff).sum(true, 1).divi((double) numHeads * numBins).muliColumnVector(alpha(labels));
+    INDArray z = activationFn.getActivation(preOutput.dup('c'), false);
+    INDArray qrd = TeacherDistance.score(distance, z, teacher(labels), numHeads, numBins).muliColumnVector(alpha(labels));
     if (mask != null) {
       qrd.muliColumnVector(mask.reshape(mask.length(), 1));
     }
@@ -67,8 +83,8 @@ public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfun
   public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
     checkWidth(labels);
     INDArray grad = ce().computeGradient(tokens(labels), preOutput, activationFn, mask);
-    INDArray dQrd = activationFn.getActivation(preOutput.dup('c'), false).subi(teacher(labels))
-        .muli(2.0 / ((double) numHeads * numBins)).muliColumnVector(alpha(labels));
+    INDArray z = activationFn.getActivation(preOutput.dup('c'), false);
+    INDArray dQrd = TeacherDistance.gradient(distance, z, teacher(labels), numHeads, numBins).muliColumnVector(alpha(labels));
     if (mask != null) {
       dQrd.muliColumnVector(mask.reshape(mask.length(), 1));
     }
@@ -112,16 +128,17 @@ public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfun
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DistilledTokenCrossEntropy other && numHeads == other.numHeads && numBins == other.numBins;
+    return o instanceof DistilledTokenCrossEntropy other && numHeads == other.numHeads && numBins == other.numBins
+        && distance.equals(other.distance);
   }
 
   @Override
   public int hashCode() {
-    return 31 * numHeads + numBins + 17;
+    return 31 * (31 * numHeads + numBins + 17) + distance.hashCode();
   }
 
   @Override
   public String toString() {
-    return "DistilledTokenCrossEntropy(numHeads=" + numHeads + ", numBins=" + numBins + ")";
+    return "DistilledTokenCrossEntropy(numHeads=" + numHeads + ", numBins=" + numBins + ", distance=" + distance + ")";
   }
 }

@@ -11,8 +11,10 @@ import java.util.List;
  * @param noiseScale noise scale of the Gaussian perturbation, in (0, 10]
  * @param topFraction fraction of states weighted by {@code beta} (highest SIS), in (0, 1)
  * @param beta distillation weight of the salient states, in [1, 100]
+ * @param distance distance between the teacher's outputs at a state and at its perturbation, one of
+ *     {@link SisDistance#NAMES} ({@code logitMse}, the official code's, by default)
  */
-public record SaliencyConfig(String perturbation, double noiseScale, double topFraction, double beta)
+public record SaliencyConfig(String perturbation, double noiseScale, double topFraction, double beta, String distance)
     implements java.io.Serializable {
   /** Allowed values of {@link #perturbation()}. */
   public static final List<String> PERTURBATIONS = List.of("mean", "gaussian");
@@ -23,5 +25,6 @@ public record SaliencyConfig(String perturbation, double noiseScale, double topF
     Checks.inOpenClosed("noiseScale", noiseScale, 0, 10);
     Checks.check(topFraction > 0 && topFraction < 1, "topFraction", "topFraction must be in (0, 1), got " + topFraction);
     Checks.inRange("beta", beta, 1.0, 100.0);
+    Checks.oneOf("distance", distance, SisDistance.NAMES);
   }
 }

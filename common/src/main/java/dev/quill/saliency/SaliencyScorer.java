@@ -3,23 +3,46 @@ package dev.quill.saliency;
 import java.util.function.Function;
 
 /**
- * Computes SIS with a teacher: {@code SIS(s) = mean_k 1/2 ||z(s) - z(phi(s, k))||^2} where {@code z} are the
- * teacher's output logits (the official code's distance; Park et al., ICCV 2025, Eqs. 4-5). A batch of states
+ * Computes SIS with a teacher: {@code SIS(s) = mean_k D(z(s), z(phi(s, k)))} where {@code z} are the
+ * teacher's output logits and D a {@link SisDistance}, by default {@code 1/2 ||z(s) - z(phi(s, k))||^2} (the
+ * official code's distance; Park et al., ICCV 2025, Eqs. 4-5). A batch of states
  * and all their perturbations are scored in one call of the teacher. Not thread-safe if the teacher is not.
  */
 public final class SaliencyScorer {
   private final Function<double[][], float[][]> teacher;
   private final StatePerturbation perturbation;
+  private final SisDistance distance;
+
+  /**
+   * A scorer with the logit distance {@code 1/2 ||z - z_k||^2}.
+   *
+   * @param teacher maps a batch of raw states to their output logits
+   * @param perturbation the perturbation phi
+   */
+  public SaliencyScorer(Function<double[][], float[][]> teacher, StatePerturbation perturbation) {
+    this(teacher, perturbation, SaliencyScorer::halfSquaredLogits);
+  }
 
   /**
    * A scorer.
    *
    * @param teacher maps a batch of raw states to their output logits
    * @param perturbation the perturbation phi
+   * @param distance the distance between the outputs at a state and at its perturbation
    */
-  public SaliencyScorer(Function<double[][], float[][]> teacher, StatePerturbation perturbation) {
+  public SaliencyScorer(Function<double[][], float[][]> teacher, StatePerturbation perturbation, SisDistance distance) {
     this.teacher = teacher;
     this.perturbation = perturbation;
+    this.distance = distance;
+  }
+
+  private static double halfSquaredLogits(double[] state, float[] z, float[] zk) {
+    double d = 0;
+    for (int c = 0; c < z.length; c++) {
+      double diff = z[c] - zk[c];
+      d += diff * diff;
+    }
+    return 0.5 * d;
   }
 
   /**
@@ -56,13 +79,7 @@ public final class SaliencyScorer {
       base[i] = z0;
       double sum = 0;
       for (int j = 1; j <= k; j++) {
-        float[] zj = z[i * (k + 1) + j];
-        double d = 0;
-        for (int c = 0; c < z0.length; c++) {
-          double diff = z0[c] - zj[c];
-          d += diff * diff;
-        }
-        sum += 0.5 * d;
+        sum += distance.between(states[i], z0, z[i * (k + 1) + j]);
       }
       sis[i] = sum / k;
     }

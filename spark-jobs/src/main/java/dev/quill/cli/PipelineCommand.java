@@ -45,7 +45,8 @@ final class PipelineCommand extends StageCommand {
     return exitCode;
   }
 
-  private static String gitRevision() {
+  /** The checked-out git revision, or {@code unknown} outside a git checkout. */
+  static String gitRevision() {
     try {
       Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes()).trim();

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     description = "Behavior cloning with quantized actions on Spark + DL4J.",
     subcommands = {GenerateCommand.class, IngestCommand.class, ConvertCommand.class, StatsCommand.class, QuantizeCommand.class, AuditCommand.class,
         TrainCommand.class, DynamicsCommand.class, EvalCommand.class, PipelineCommand.class, SaliencyCommand.class, QatCommand.class,
-        ExperimentCommand.class, ExportCommand.class, BenchCommand.class, BenchInferenceCommand.class, BenchKMeansCommand.class, BenchWorkerCommand.class,
+        ExperimentCommand.class, ExportCommand.class, BenchCommand.class, BenchInferenceCommand.class, BenchKMeansCommand.class,
+        BenchSqilCommand.class, BenchWorkerCommand.class,
         CommandLine.HelpCommand.class})
 public final class Quill implements Runnable {
 

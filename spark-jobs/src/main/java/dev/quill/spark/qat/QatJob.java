@@ -37,6 +37,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,22 +77,31 @@ public final class QatJob {
     Map<?, ?> meta = Json.read(layout.saliency().resolve("meta.json"), Map.class);
     double threshold = ((Number) meta.get("threshold")).doubleValue();
     List<Student> students = new ArrayList<>();
+    INDArray calibration = q.activationBits() > 0 ? calibrationStates(spark, layout, teacher) : null;
     for (String method : q.methods()) {
-      Path dir = layout.qat().resolve(method + "-w" + q.bits());
+      Path dir = layout.qat().resolve(method + "-" + label(q));
       if ("ptq".equals(method)) {
-        PolicyFiles.save(new Policy(Quantization.postTraining(teacher.network(), q.bits(), q.perChannel()),
-            teacher.tokenizer(), teacher.stats(), teacher.info()), dir);
+        MultiLayerNetwork ptq = Quantization.postTraining(teacher.network(), q.bits(), q.perChannel());
+        if (q.activationBits() > 0) {
+          MultiLayerNetwork aq = new MultiLayerNetwork(
+              Quantization.withActivationQuant(teacher.network().getLayerWiseConfigurations(), q.activationBits()));
+          aq.init();
+          Quantization.copyParams(ptq, aq);
+          Quantization.calibrateSteps(aq, calibration);
+          ptq = aq;
+        }
+        PolicyFiles.save(new Policy(ptq, teacher.tokenizer(), teacher.stats(), teacher.info()), dir);
         students.add(new Student(method, q.bits(), dir, List.of()));
       } else {
-        students.add(train(spark, config, layout, teacher, method, threshold, dir));
+        students.add(train(spark, config, layout, teacher, method, threshold, dir, calibration));
       }
-      LOG.info("Student {} ({} bits) written to {}", method, q.bits(), dir);
+      LOG.info("Student {} ({}) written to {}", method, label(q), dir);
     }
     return students;
   }
 
   private static Student train(SparkSession spark, QuillConfig config, RunLayout layout, Policy teacher, String method,
-      double threshold, Path dir) {
+      double threshold, Path dir, INDArray calibration) {
     QatConfig q = config.qat();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<DatasetStats> stats = jsc.broadcast(teacher.stats());
@@ -108,7 +119,10 @@ public final class QatJob {
     MultiLayerConfiguration conf = studentConf(teacher, q);
     MultiLayerNetwork init = new MultiLayerNetwork(conf);
     init.init();
-    init.setParams(teacher.network().params().dup());
+    Quantization.copyParams(teacher.network(), init);
+    if (q.activationBits() > 0) {
+      Quantization.calibrateSteps(init, calibration);
+    }
     TrainConfig tc = new TrainConfig(config.train().head(), config.train().hidden(), q.epochs(), config.train().batchSize(),
         q.learningRate(), config.train().averagingFrequency(), config.train().approach());
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
@@ -136,10 +150,30 @@ public final class QatJob {
     return new Student(method, q.bits(), dir, epochs);
   }
 
-  /** The teacher's configuration with fake-quantized weights, the distilled loss and a fresh Adam. */
+  /** The precision label of a student directory: {@code w4}, {@code w4a4}, {@code w4-pt} (per-tensor scales). */
+  public static String label(QatConfig q) {
+    return "w" + q.bits() + (q.activationBits() > 0 ? "a" + q.activationBits() : "") + (q.perChannel() ? "" : "-pt");
+  }
+
+  /** Up to 2048 normalized training states, the calibration sample of the activation step sizes. */
+  static INDArray calibrationStates(SparkSession spark, RunLayout layout, Policy teacher) {
+    List<Row> rows = Datasets.train(spark, layout.dataset()).select(col("`" + Columns.STATE + "`")).limit(2048)
+        .collectAsList();
+    int dim = teacher.stats().state().dim();
+    float[] flat = new float[rows.size() * dim];
+    for (int i = 0; i < rows.size(); i++) {
+      teacher.stats().state().normalize(Datasets.vector(rows.get(i), 0), flat, i * dim);
+    }
+    return Nd4j.create(flat, new long[] {rows.size(), dim}, 'c');
+  }
+
+  /**
+   * The teacher's configuration with fake-quantized weights, LSQ activations when configured, the distilled
+   * loss with the configured distance and a fresh Adam.
+   */
   static MultiLayerConfiguration studentConf(Policy teacher, QatConfig q) {
-    MultiLayerConfiguration conf = Quantization.withFakeQuant(teacher.network().getLayerWiseConfigurations(), q.bits(),
-        q.perChannel());
+    MultiLayerConfiguration conf = Quantization.withActivationQuant(Quantization.withFakeQuant(
+        teacher.network().getLayerWiseConfigurations(), q.bits(), q.perChannel()), q.activationBits());
     List<NeuralNetConfiguration> layers = conf.getConfs();
     for (NeuralNetConfiguration layer : layers) {
       if (layer.getLayer() instanceof BaseLayer base) {
@@ -147,7 +181,8 @@ public final class QatJob {
       }
     }
     BaseOutputLayer out = (BaseOutputLayer) layers.get(layers.size() - 1).getLayer();
-    out.setLossFn(new DistilledTokenCrossEntropy(teacher.tokenizer().numHeads(), teacher.tokenizer().vocabSize(0)));
+    out.setLossFn(new DistilledTokenCrossEntropy(teacher.tokenizer().numHeads(), teacher.tokenizer().vocabSize(0),
+        q.distance()));
     return conf;
   }
 }

@@ -59,6 +59,18 @@ public final class ReportCharts {
     return png(chart);
   }
 
+  /**
+   * Grouped bars: one category per precision (e.g. W8, W4, W4A4), one series per method, e.g. the closed-loop
+   * success rate of each quantization method (SQIL comparison).
+   */
+  public static byte[] byPrecision(String title, String yAxis, List<String> precisions,
+      java.util.Map<String, double[]> perMethod) {
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle("precision").yAxisTitle(yAxis).build();
+    perMethod.forEach((method, values) -> chart.addSeries(method, precisions, boxed(values)));
+    return png(chart);
+  }
+
   private static List<Number> boxed(double[] v) {
     List<Number> out = new ArrayList<>(v.length);
     for (double d : v) {

@@ -8,6 +8,7 @@ import dev.quill.saliency.GaussianPerturbation;
 import dev.quill.saliency.MeanOcclusion;
 import dev.quill.saliency.SaliencyConfig;
 import dev.quill.saliency.SaliencyScorer;
+import dev.quill.saliency.SisDistance;
 import dev.quill.saliency.StatePerturbation;
 import dev.quill.spark.Datasets;
 import dev.quill.spark.RunLayout;
@@ -72,7 +73,7 @@ public final class SaliencyJob {
     Broadcast<PolicyFiles.Bundle> b = jsc.broadcast(bundle);
     JavaRDD<Row> scored = Datasets.read(spark, layout.dataset())
         .select(Columns.EPISODE, Columns.FRAME, "`" + Columns.STATE + "`").javaRDD()
-        .mapPartitions(new Score(b, phi));
+        .mapPartitions(new Score(b, phi, config.saliency().distance()));
     StructType schema = new StructType()
         .add(Columns.EPISODE, DataTypes.LongType, false)
         .add(Columns.FRAME, DataTypes.LongType, false)
@@ -139,16 +140,18 @@ public final class SaliencyJob {
     private static final long serialVersionUID = 1L;
     private final Broadcast<PolicyFiles.Bundle> bundle;
     private final StatePerturbation phi;
+    private final String distance;
 
-    Score(Broadcast<PolicyFiles.Bundle> bundle, StatePerturbation phi) {
+    Score(Broadcast<PolicyFiles.Bundle> bundle, StatePerturbation phi, String distance) {
       this.bundle = bundle;
       this.phi = phi;
+      this.distance = distance;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       Policy teacher = PolicyFiles.fromBundle(bundle.value(), "broadcast teacher");
-      SaliencyScorer scorer = new SaliencyScorer(teacher::logits, phi);
+      SaliencyScorer scorer = new SaliencyScorer(teacher::logits, phi, SisDistance.of(distance, teacher.tokenizer()));
       List<Row> out = new ArrayList<>();
       List<Row> chunk = new ArrayList<>(BATCH);
       while (rows.hasNext()) {

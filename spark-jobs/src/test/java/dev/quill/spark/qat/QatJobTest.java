@@ -44,7 +44,7 @@ class QatJobTest {
   @Test
   void studentConf_fakeQuantizesEveryLayer_distillsAtTheOutput_andStartsAtTheTeachersPtqOutputs() {
     Policy teacher = teacher();
-    QatConfig q = new QatConfig(4, true, List.of("sqil"), 1, 1e-4);
+    QatConfig q = new QatConfig(4, true, List.of("sqil"), 1, 1e-4, 0, "logitMse");
     MultiLayerConfiguration conf = QatJob.studentConf(teacher, q);
     conf.getConfs().forEach(c -> assertEquals(new FakeQuantWeights(4, true), ((BaseLayer) c.getLayer()).getWeightNoise()));
     assertEquals(new DistilledTokenCrossEntropy(2, 5),
@@ -67,5 +67,22 @@ class QatJobTest {
     assertEquals(2.0, StudentExamples.alpha("sqil", 9, 1, 2));
     assertEquals(1.0, StudentExamples.alpha("sqil", 0.5, 1, 2));
     assertThrows(IllegalArgumentException.class, () -> StudentExamples.alpha("ptq", 0, 1, 2));
+  }
+
+  @Test
+  void studentConf_w4a4_insertsLsqAfterTheHiddenLayer_withTheConfiguredDistance() {
+    Policy teacher = teacher();
+    QatConfig q = new QatConfig(4, true, List.of("sqil"), 1, 1e-4, 4, "kl");
+    MultiLayerConfiguration conf = QatJob.studentConf(teacher, q);
+    assertEquals(3, conf.getConfs().size());
+    assertEquals(4, ((dev.quill.nn.qat.LsqActivation) conf.getConf(1).getLayer()).getBits());
+    assertEquals("kl", ((dev.quill.loss.DistilledTokenCrossEntropy) ((BaseOutputLayer) conf.getConf(2).getLayer()).getLossFn())
+        .distance());
+    assertEquals("w4a4", QatJob.label(q));
+    assertEquals("w2-pt", QatJob.label(q.withPrecision(2, 0, false)));
+    MultiLayerNetwork student = new MultiLayerNetwork(conf);
+    student.init();
+    dev.quill.nn.qat.Quantization.copyParams(teacher.network(), student);
+    assertEquals(teacher.network().getLayer(1).getParam("W"), student.getLayer(2).getParam("W"));
   }
 }
