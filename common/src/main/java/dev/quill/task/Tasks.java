@@ -1,5 +1,6 @@
 package dev.quill.task;
 
+import dev.quill.task.lane.LaneTask;
 import dev.quill.task.linear.LinearTask;
 import dev.quill.task.reach.ReachTask;
 import dev.quill.task.trap.ScalarTrapTask;
@@ -7,7 +8,7 @@ import java.util.List;
 
 /** Registry of the built-in tasks. */
 public final class Tasks {
-  private static final List<String> NAMES = List.of("linear", "reach", "scalar-trap");
+  private static final List<String> NAMES = List.of("linear", "reach", "scalar-trap", "lane");
 
   private Tasks() {}
 
@@ -25,6 +26,8 @@ public final class Tasks {
           config.horizon() == 0 ? ReachTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
       case "scalar-trap" -> new ScalarTrapTask(
           config.horizon() == 0 ? ScalarTrapTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
+      case "lane" -> new LaneTask(
+          config.horizon() == 0 ? LaneTask.DEFAULT_HORIZON : config.horizon(), config.expertNoise());
       default -> throw new IllegalArgumentException("unknown task " + config.name() + "; known: " + NAMES);
     };
   }
