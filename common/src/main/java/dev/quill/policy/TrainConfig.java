@@ -16,6 +16,11 @@ import java.util.List;
  * @param approach how examples reach the workers: {@code export} (serialized minibatches, fastest in
  *     local mode), {@code direct} (in-memory RDD, works on any master), {@code auto} (export for
  *     {@code local[..]} masters, direct otherwise)
+ * @param network {@code mlp} (the hidden layers on the flat state) or {@code conv} (image observations: 3x3
+ *     convolutions of stride 2 with {@code convChannels} output channels, ReLU, then the hidden layers); absent
+ *     (policies written before the key existed) reads as {@code mlp}
+ * @param convChannels output channels of the convolution layers of {@code conv}, 1 to 6 layers, each in [1, 1024];
+ *     absent reads as {@code [16, 32]}
  */
 public record TrainConfig(
     String head,
@@ -24,11 +29,15 @@ public record TrainConfig(
     int batchSize,
     double learningRate,
     int averagingFrequency,
-    String approach) implements java.io.Serializable {
+    String approach,
+    String network,
+    List<Integer> convChannels) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized");
   /** Allowed values of {@link #approach()}. */
   public static final List<String> APPROACHES = List.of("auto", "export", "direct");
+  /** Allowed values of {@link #network()}. */
+  public static final List<String> NETWORKS = List.of("mlp", "conv");
 
   /** Validates every key. */
   public TrainConfig {
@@ -45,5 +54,27 @@ public record TrainConfig(
     Checks.inOpenClosed("learningRate", learningRate, 0.0, 1.0);
     Checks.inRange("averagingFrequency", averagingFrequency, 1, 100_000);
     Checks.oneOf("approach", approach, APPROACHES);
+    network = network == null ? "mlp" : network;
+    Checks.oneOf("network", network, NETWORKS);
+    convChannels = convChannels == null ? List.of(16, 32) : convChannels;
+    Checks.inRange("convChannels.length", convChannels.size(), 1, 6);
+    for (int i = 0; i < convChannels.size(); i++) {
+      Checks.present("convChannels[" + i + "]", convChannels.get(i));
+      Checks.inRange("convChannels[" + i + "]", convChannels.get(i), 1, 1024);
+    }
+    convChannels = List.copyOf(convChannels);
+  }
+
+  /** A copy with another number of epochs. */
+  public TrainConfig withEpochs(int newEpochs) {
+    return new TrainConfig(head, hidden, newEpochs, batchSize, learningRate, averagingFrequency, approach, network,
+        convChannels);
+  }
+
+  /** An MLP configuration (the keys that existed before {@code network}). */
+  public static TrainConfig mlp(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate,
+      int averagingFrequency, String approach) {
+    return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "mlp",
+        List.of(16, 32));
   }
 }

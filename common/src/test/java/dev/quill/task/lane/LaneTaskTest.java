@@ -41,7 +41,7 @@ class LaneTaskTest {
     assertEquals(130, TASK.horizon());
     assertArrayEquals(new String[] {"steer", "accel"}, TASK.actionNames());
     assertEquals("gap_2", TASK.stateNames()[6]);
-    assertEquals(130, new TaskConfig("lane", 1, 0, 0.0).create().horizon());
+    assertEquals(130, TaskConfig.ofState("lane", 1, 0, 0.0).create().horizon());
   }
 
   @Test

@@ -4,9 +4,6 @@ import dev.quill.config.QuillConfig;
 import dev.quill.data.Columns;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
-import dev.quill.saliency.GaussianPerturbation;
-import dev.quill.saliency.MeanOcclusion;
-import dev.quill.saliency.SaliencyConfig;
 import dev.quill.saliency.SaliencyScorer;
 import dev.quill.saliency.StatePerturbation;
 import dev.quill.spark.Datasets;
@@ -63,7 +60,8 @@ public final class SaliencyJob {
   public static Result run(SparkSession spark, QuillConfig config, RunLayout layout) {
     PolicyFiles.Bundle bundle = PolicyFiles.readBundle(layout.policy());
     Policy teacher = PolicyFiles.fromBundle(bundle, layout.policy().toString());
-    StatePerturbation phi = perturbation(config.saliency(), teacher, config.seed());
+    StatePerturbation phi = config.saliency().create(teacher.stats().state().mean(), teacher.stats().state().std(),
+        config.task().create().imageShape(), config.seed());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<PolicyFiles.Bundle> b = jsc.broadcast(bundle);
     JavaRDD<Row> scored = Datasets.read(spark, layout.dataset())
@@ -88,6 +86,8 @@ public final class SaliencyJob {
       meta.put("teacher", layout.policy().toString());
       meta.put("config", config.saliency());
       meta.put("states", n);
+      meta.put("locations", phi.locations());
+      meta.put("imageShape", config.task().create().imageShape());
       meta.put("threshold", threshold);
       meta.put("meanSis", mean);
       meta.put("maxSis", max);
@@ -121,13 +121,6 @@ public final class SaliencyJob {
       out.add(c);
     }
     return out;
-  }
-
-  private static StatePerturbation perturbation(SaliencyConfig c, Policy teacher, long seed) {
-    double[] mean = teacher.stats().state().mean();
-    return "gaussian".equals(c.perturbation())
-        ? new GaussianPerturbation(teacher.stats().state().std(), c.noiseScale(), seed)
-        : MeanOcclusion.perFeature(mean);
   }
 
   /** Executor side: scores one partition's states with the broadcast teacher. */

@@ -134,8 +134,9 @@ public final class TrainJob {
             + " on head " + h);
       }
     }
-    MultiLayerConfiguration conf = PolicyNetworks.factorized(meta.stateDim(), tokenizer.numHeads(), tokenizer.vocabSize(0),
-        config.train(), seed);
+    MultiLayerConfiguration conf = PolicyNetworks.forConfig(meta.stateDim(),
+        config.train().network().equals("conv") ? config.task().create().imageShape() : null,
+        tokenizer.numHeads(), tokenizer.vocabSize(0), config.train(), seed);
     Path export = layout.scratch().resolve("train-export");
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, config.train(), seed, approach, export.toUri().toString());
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
