@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * {@code new Random(seed ^ NOISE_SALT)} when the episode reaches step {@code t}, so it depends only on the
  * seed and the step.
  */
-public final class LaneEpisode implements TaskEpisode {
+final class LaneEpisode implements TaskEpisode {
   static final long NOISE_SALT = 0x9E3779B97F4A7C15L;
 
   private final int horizon;
