@@ -1,6 +1,7 @@
 package dev.quill.policy;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
+import dev.quill.task.image.ImageShape;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -8,6 +9,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -55,6 +58,11 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * {@code heads} weights.
  */
 public final class PolicyNetworks {
+  /** Kernel size of the convolution layers of {@code conv} networks. */
+  public static final int KERNEL = 3;
+  /** Stride of the convolution layers (each halves the image, rounding up). */
+  public static final int STRIDE = 2;
+
   private PolicyNetworks() {}
 
   /**
@@ -87,6 +95,60 @@ public final class PolicyNetworks {
   /** The factorized policy for {@code config} in single precision. */
   public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, TrainConfig config, long seed) {
     return factorized(stateDim, actionDim, numBins, config.hidden(), new Adam(config.learningRate()), seed, DataType.FLOAT);
+  }
+
+  /**
+   * The factorized token policy on image observations: {@code convChannels.size()} convolution layers
+   * ({@value #KERNEL}x{@value #KERNEL}, stride {@value #STRIDE}, padding 1, ReLU; the first sees the image's channels),
+   * then dense ReLU layers ({@code hidden}) and the factorized output layer. The input is the flat
+   * channel-major state ({@link ImageShape}), reshaped by DL4J's {@code InputType.convolutionalFlat}
+   * preprocessor, so the policy's forward pass and the trainer use flat vectors as for the MLP.
+   *
+   * @param dataType {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+   */
+  public static MultiLayerConfiguration conv(ImageShape image, int actionDim, int numBins, List<Integer> convChannels,
+      List<Integer> hidden, IUpdater updater, long seed, DataType dataType) {
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.RELU)
+        .list();
+    for (int channels : convChannels) {
+      list.layer(new ConvolutionLayer.Builder(KERNEL, KERNEL).stride(STRIDE, STRIDE).padding(1, 1)
+          .nOut(channels).activation(Activation.RELU).build());
+    }
+    for (int width : hidden) {
+      list.layer(new DenseLayer.Builder().nOut(width).activation(Activation.RELU).build());
+    }
+    list.layer(new OutputLayer.Builder(new FactorizedTokenCrossEntropy(actionDim, numBins))
+        .nOut((long) actionDim * numBins)
+        .activation(Activation.IDENTITY)
+        .weightInit(WeightInit.XAVIER)
+        .build());
+    list.setInputType(InputType.convolutionalFlat(image.height(), image.width(), image.channels()));
+    return list.build();
+  }
+
+  /**
+   * The factorized/codebook policy network {@code config.network()} selects, in single precision: the MLP
+   * ({@link #factorized}) or, for image observations, {@link #conv}.
+   *
+   * @param image the image shape of the states, required for {@code conv}
+   * @throws IllegalArgumentException naming {@code train.network} when {@code conv} is asked for without an image
+   *     shape, or the shape does not match {@code stateDim}
+   */
+  public static MultiLayerConfiguration forConfig(int stateDim, ImageShape image, int actionDim, int numBins,
+      TrainConfig config, long seed) {
+    if (config.network().equals("mlp")) {
+      return factorized(stateDim, actionDim, numBins, config, seed);
+    }
+    if (image == null || image.size() != stateDim) {
+      throw new IllegalArgumentException("train.network conv needs image observations (task.observation: image) whose "
+          + "size matches the dataset's state dimension " + stateDim + ", got " + (image == null ? "state vectors" : image));
+    }
+    return conv(image, actionDim, numBins, config.convChannels(), config.hidden(), new Adam(config.learningRate()), seed,
+        DataType.FLOAT);
   }
 
   /**

@@ -25,6 +25,11 @@ import java.util.List;
  * @param decoding how the autoregressive head picks each token at inference: {@code greedy} (argmax) or
  *     {@code sampled} (drawn from the conditional softmax); the other heads always take the argmax
  * @param decodingSeed seed of the sampled decoding's random stream, in [0, 2^62]
+ * @param network {@code mlp} (the hidden layers on the flat state) or {@code conv} (image observations: 3x3
+ *     convolutions of stride 2 with {@code convChannels} output channels, ReLU, then the hidden layers); absent
+ *     (policies written before the key existed) reads as {@code mlp}
+ * @param convChannels output channels of the convolution layers of {@code conv}, 1 to 6 layers, each in [1, 1024];
+ *     absent reads as {@code [16, 32]}
  */
 public record TrainConfig(
     String head,
@@ -35,13 +40,17 @@ public record TrainConfig(
     int averagingFrequency,
     String approach,
     String decoding,
-    long decodingSeed) implements java.io.Serializable {
+    long decodingSeed,
+    String network,
+    List<Integer> convChannels) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");
   /** Allowed values of {@link #decoding()}. */
   public static final List<String> DECODINGS = List.of("greedy", "sampled");
   /** Allowed values of {@link #approach()}. */
   public static final List<String> APPROACHES = List.of("auto", "fused", "export", "direct");
+  /** Allowed values of {@link #network()}. */
+  public static final List<String> NETWORKS = List.of("mlp", "conv");
 
   /** Validates every key. */
   public TrainConfig {
@@ -62,16 +71,38 @@ public record TrainConfig(
     decoding = decoding == null ? "greedy" : decoding;
     Checks.oneOf("decoding", decoding, DECODINGS);
     Checks.inRange("decodingSeed", decodingSeed, 0, 1L << 62);
+    network = network == null ? "mlp" : network;
+    Checks.oneOf("network", network, NETWORKS);
+    convChannels = convChannels == null ? List.of(16, 32) : convChannels;
+    Checks.inRange("convChannels.length", convChannels.size(), 1, 6);
+    for (int i = 0; i < convChannels.size(); i++) {
+      Checks.present("convChannels[" + i + "]", convChannels.get(i));
+      Checks.inRange("convChannels[" + i + "]", convChannels.get(i), 1, 1024);
+    }
+    convChannels = List.copyOf(convChannels);
   }
 
   /** A configuration with greedy decoding (decoding seed 0). */
   public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
       String approach) {
-    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy", 0L);
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy", 0L, "mlp", List.of(16, 32));
   }
 
   /** Whether the head predicts tokens (every head but {@code continuous}). */
   public boolean tokenHead() {
     return !"continuous".equals(head);
+  }
+
+  /** A copy with another number of epochs. */
+  public TrainConfig withEpochs(int newEpochs) {
+    return new TrainConfig(head, hidden, newEpochs, batchSize, learningRate, averagingFrequency, approach, decoding,
+        decodingSeed, network, convChannels);
+  }
+
+  /** An MLP configuration (the keys that existed before {@code network}). */
+  public static TrainConfig mlp(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate,
+      int averagingFrequency, String approach) {
+    return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy",
+        0L, "mlp", List.of(16, 32));
   }
 }

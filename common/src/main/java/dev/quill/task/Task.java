@@ -32,6 +32,14 @@ public interface Task {
   /** Starts an episode whose initial state (and expert noise) is determined by {@code seed}. */
   TaskEpisode newEpisode(long seed);
 
+  /**
+   * The image shape of the state when it is an image observation ({@code stateDim() == shape.size()}), or
+   * {@code null} for a plain state vector.
+   */
+  default dev.quill.task.image.ImageShape imageShape() {
+    return null;
+  }
+
   /** Whether the task defines a success event (otherwise success is reported as {@code false}). */
   boolean hasSuccess();
 }

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
   @Test
   void enumValue_namesAllowedValues() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("task.name=cartpole")));
-    assertEquals("task.name must be one of [linear, linear-unstable, reach, scalar-trap], got cartpole", e.getMessage());
+    assertEquals("task.name must be one of [linear, linear-unstable, reach, scalar-trap, lane], got cartpole", e.getMessage());
   }
 
   @Test

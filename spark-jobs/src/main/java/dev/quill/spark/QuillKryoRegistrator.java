@@ -30,6 +30,7 @@ public final class QuillKryoRegistrator implements KryoRegistrator {
       "dev.quill.quant.audit.AuditConfig", "dev.quill.quant.audit.CodeUsage", "dev.quill.quant.audit.NeighbourSearch",
       "dev.quill.quant.audit.Smoothness", "dev.quill.spark.audit.EpisodeData", "dev.quill.hdf5.EpisodeRef",
       "dev.quill.saliency.SaliencyConfig", "dev.quill.saliency.MeanOcclusion", "dev.quill.saliency.GaussianPerturbation",
+      "dev.quill.saliency.PatchOcclusion", "dev.quill.task.image.ImageShape",
       "dev.quill.nn.qat.QatConfig", "[Ldev.quill.spark.audit.EpisodeData;", "[Ldev.quill.quant.audit.CodeUsage;",
       "[Ldev.quill.quant.audit.Smoothness;", "dev.quill.spark.train.FusedAveraging$State",
       "[Ldev.quill.spark.train.FusedAveraging$State;");

@@ -6,8 +6,10 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Symmetric uniform fake quantization of a weight matrix {@code [nIn, nOut]} to {@code bits} bits:
- * scale {@code s = max|w| / (2^(b-1) - 1)} over the whole tensor or per output channel (column),
+ * Symmetric uniform fake quantization of a weight matrix {@code [nIn, nOut]} (dense layers) or a convolution
+ * kernel {@code [nOut, nIn, kH, kW]} (DL4J's {@code ConvolutionLayer} layout) to {@code bits} bits:
+ * scale {@code s = max|w| / (2^(b-1) - 1)} over the whole tensor or per output channel (a matrix's column, a
+ * kernel's first index),
  * {@code w_hat = s * clip(round(w / s), -(2^(b-1) - 1), 2^(b-1) - 1)}. The grid is symmetric, so a b-bit
  * tensor uses at most {@code 2^b - 1} levels (b = 2 gives the ternary {@code {-s, 0, s}}). A tensor or
  * channel of zeros stays zero. Pure functions: inputs are not modified.
@@ -42,8 +44,17 @@ public final class FakeQuantOps {
 
   /** Writes the fake-quantized {@code w} into {@code out} (same shape). */
   public static void fakeQuantizeInto(INDArray w, INDArray out, int bits, boolean perChannel) {
+    if (w.rank() == 4) {
+      long nOut = w.size(0);
+      INDArray matrix = w.dup('c').reshape('c', nOut, w.length() / nOut).transpose().dup('c');
+      INDArray quantized = matrix.ulike();
+      fakeQuantizeInto(matrix, quantized, bits, perChannel);
+      out.assign(quantized.transpose().dup('c').reshape('c', w.shape()));
+      return;
+    }
     if (w.rank() != 2) {
-      throw new IllegalArgumentException("weights must be a matrix [nIn, nOut], got rank " + w.rank());
+      throw new IllegalArgumentException("weights must be a matrix [nIn, nOut] or a kernel [nOut, nIn, kH, kW], got rank "
+          + w.rank());
     }
     int levels = maxLevel(bits);
     INDArray s = scales(w, bits, perChannel);

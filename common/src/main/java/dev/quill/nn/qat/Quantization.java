@@ -31,7 +31,7 @@ public final class Quantization {
   }
 
   /**
-   * Post-training quantization: a copy of {@code network} whose weight matrices are rounded to the b-bit
+   * Post-training quantization: a copy of {@code network} whose weight matrices and convolution kernels are rounded to the b-bit
    * grid ({@link FakeQuantOps}), biases unchanged (PTQ baseline of Park et al., ICCV 2025).
    */
   public static MultiLayerNetwork postTraining(MultiLayerNetwork network, int bits, boolean perChannel) {
@@ -39,7 +39,7 @@ public final class Quantization {
     for (int i = 0; i < copy.getnLayers(); i++) {
       Map<String, INDArray> params = copy.getLayer(i).paramTable();
       INDArray w = params.get("W");
-      if (w != null && w.rank() == 2) {
+      if (w != null && (w.rank() == 2 || w.rank() == 4)) {
         copy.getLayer(i).setParam("W", FakeQuantOps.fakeQuantize(w, bits, perChannel));
       }
     }

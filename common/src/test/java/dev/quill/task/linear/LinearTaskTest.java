@@ -61,7 +61,7 @@ class LinearTaskTest {
     assertArrayEquals(new String[] {"x0", "x1", "x2", "x3"}, TASK.stateNames());
     assertArrayEquals(new String[] {"u0", "u1"}, TASK.actionNames());
     assertTrue(TASK.hasSuccess());
-    Task fromConfig = new TaskConfig("linear", 1, 0, 0.1).create();
+    Task fromConfig = TaskConfig.ofState("linear", 1, 0, 0.1).create();
     assertEquals(LinearTask.DEFAULT_HORIZON, fromConfig.horizon());
   }
 

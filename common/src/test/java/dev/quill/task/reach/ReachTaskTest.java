@@ -80,7 +80,7 @@ class ReachTaskTest {
     assertEquals("holding", TASK.stateNames()[17]);
     assertArrayEquals(new String[] {"dx", "dy", "grip"}, TASK.actionNames());
     assertTrue(TASK.hasSuccess());
-    assertEquals(ReachTask.DEFAULT_HORIZON, new TaskConfig("reach", 1, 0, 0.0).create().horizon());
+    assertEquals(ReachTask.DEFAULT_HORIZON, TaskConfig.ofState("reach", 1, 0, 0.0).create().horizon());
   }
 
   @Test

@@ -53,7 +53,7 @@ public final class BenchTraining {
     ExampleBlock trainBlock = load(train, bins);
     ExampleBlock heldBlock = load(heldout, bins);
     DataSet held = heldBlock.toMinibatches(heldBlock.size(), null).get(0);
-    TrainConfig cfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto");
+    TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto");
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();

@@ -115,6 +115,12 @@ public final class GenerateJob {
     info.set("task_config", Json.MAPPER.valueToTree(config.task()));
     ObjectNode features = info.putObject("features");
     vector(features, Columns.STATE, task.stateNames());
+    if (task.imageShape() != null) {
+      ObjectNode state = (ObjectNode) features.get(Columns.STATE);
+      state.putArray("image_shape").add(task.imageShape().channels()).add(task.imageShape().height())
+          .add(task.imageShape().width());
+      state.put("image_layout", "channel-major: feature (c * height + row) * width + col, values in [0, 1]");
+    }
     vector(features, Columns.ACTION, task.actionNames());
     scalar(features, Columns.TIMESTAMP, "float32");
     scalar(features, Columns.FRAME, "int64");

@@ -124,7 +124,8 @@ public final class QatJob {
       Quantization.calibrateSteps(init, calibration);
     }
     TrainConfig tc = new TrainConfig(config.train().head(), config.train().hidden(), q.epochs(), config.train().batchSize(),
-        q.learningRate(), config.train().averagingFrequency(), config.train().approach());
+        q.learningRate(), config.train().averagingFrequency(), config.train().approach(), config.train().network(),
+        config.train().convChannels());
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());

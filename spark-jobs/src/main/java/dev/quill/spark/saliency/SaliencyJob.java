@@ -4,9 +4,6 @@ import dev.quill.config.QuillConfig;
 import dev.quill.data.Columns;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
-import dev.quill.saliency.GaussianPerturbation;
-import dev.quill.saliency.MeanOcclusion;
-import dev.quill.saliency.SaliencyConfig;
 import dev.quill.saliency.SaliencyScorer;
 import dev.quill.saliency.SisDistance;
 import dev.quill.saliency.StatePerturbation;
@@ -68,7 +65,8 @@ public final class SaliencyJob {
       throw new IllegalArgumentException("the teacher in " + layout.policy() + " has the " + teacher.info().head()
           + " head; this stage supports the factorized and codebook heads (one logit group per token head)");
     }
-    StatePerturbation phi = perturbation(config.saliency(), teacher, config.seed());
+    StatePerturbation phi = config.saliency().create(teacher.stats().state().mean(), teacher.stats().state().std(),
+        config.task().create().imageShape(), config.seed());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<PolicyFiles.Bundle> b = jsc.broadcast(bundle);
     JavaRDD<Row> scored = Datasets.read(spark, layout.dataset())
@@ -93,6 +91,8 @@ public final class SaliencyJob {
       meta.put("teacher", layout.policy().toString());
       meta.put("config", config.saliency());
       meta.put("states", n);
+      meta.put("locations", phi.locations());
+      meta.put("imageShape", config.task().create().imageShape());
       meta.put("threshold", threshold);
       meta.put("meanSis", mean);
       meta.put("maxSis", max);
@@ -126,13 +126,6 @@ public final class SaliencyJob {
       out.add(c);
     }
     return out;
-  }
-
-  private static StatePerturbation perturbation(SaliencyConfig c, Policy teacher, long seed) {
-    double[] mean = teacher.stats().state().mean();
-    return "gaussian".equals(c.perturbation())
-        ? new GaussianPerturbation(teacher.stats().state().std(), c.noiseScale(), seed)
-        : MeanOcclusion.perFeature(mean);
   }
 
   /** Executor side: scores one partition's states with the broadcast teacher. */

@@ -4,6 +4,8 @@ import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.ActionTokenizer;
 import dev.quill.quant.codebook.CodebookTokenizer;
+import dev.quill.task.image.ImageShape;
+import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -36,18 +38,28 @@ public final class HeadCheck {
     }
   }
 
-  /** The parameter-averaging trainer of {@code train.head}'s network (Adam at {@code train.learningRate}). */
-  public static SparkPolicyTrainer trainer(JavaSparkContext jsc, int stateDim, ActionTokenizer tokenizer, TrainConfig train,
-      long seed, String approach, String exportDirectory) {
+  /**
+   * The parameter-averaging trainer of {@code train.head}'s network (Adam at {@code train.learningRate}).
+   *
+   * @param image the states' image shape for {@code train.network: conv}, else {@code null}
+   * @throws IllegalArgumentException when {@code train.network: conv} is combined with a head other than
+   *     {@code factorized} or {@code codebook}
+   */
+  public static SparkPolicyTrainer trainer(JavaSparkContext jsc, int stateDim, ImageShape image, ActionTokenizer tokenizer,
+      TrainConfig train, long seed, String approach, String exportDirectory) {
     int heads = tokenizer.numHeads();
     int vocab = tokenizer.vocabSize(0);
+    if ("conv".equals(train.network()) && !List.of("factorized", "codebook").contains(train.head())) {
+      throw new IllegalArgumentException("train.network conv supports train.head factorized and codebook, got "
+          + train.head());
+    }
     return switch (train.head()) {
       case "autoregressive" -> new SparkPolicyTrainer(jsc, PolicyNetworks.autoregressive(stateDim, heads, vocab, train.hidden(),
           new Adam(train.learningRate()), seed, DataType.FLOAT), vocab, train, seed, approach, exportDirectory);
       case "continuous" -> new SparkPolicyTrainer(jsc, PolicyNetworks.continuous(stateDim, tokenizer.actionDim(), train.hidden(),
           new Adam(train.learningRate()), seed, DataType.FLOAT), train, seed, approach, exportDirectory);
-      default -> new SparkPolicyTrainer(jsc, PolicyNetworks.factorized(stateDim, heads, vocab, train, seed), train, seed,
-          approach, exportDirectory);
+      default -> new SparkPolicyTrainer(jsc, PolicyNetworks.forConfig(stateDim, image, heads, vocab, train, seed), train,
+          seed, approach, exportDirectory);
     };
   }
 }

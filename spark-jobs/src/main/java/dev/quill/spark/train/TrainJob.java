@@ -128,8 +128,9 @@ public final class TrainJob {
     String approach = SparkPolicyTrainer.resolveApproach(config.train().approach(), spark.sparkContext().master());
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 0);
     Path export = layout.scratch().resolve("train-export");
-    SparkPolicyTrainer trainer = HeadCheck.trainer(jsc, meta.stateDim(), tokenizer, config.train(), seed, approach,
-        export.toUri().toString());
+    SparkPolicyTrainer trainer = HeadCheck.trainer(jsc, meta.stateDim(),
+        config.train().network().equals("conv") ? config.task().create().imageShape() : null, tokenizer, config.train(), seed,
+        approach, export.toUri().toString());
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
             + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
         config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());

@@ -55,6 +55,6 @@ public record TrainState(String format, int formatVersion, int epoch, long seed,
 
   /** {@code train} with {@code epochs} set to 1: the part of the configuration a resumed run must match. */
   static TrainConfig comparable(TrainConfig t) {
-    return new TrainConfig(t.head(), t.hidden(), 1, t.batchSize(), t.learningRate(), t.averagingFrequency(), t.approach());
+    return t.withEpochs(1);
   }
 }

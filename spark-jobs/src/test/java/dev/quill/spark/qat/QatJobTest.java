@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class QatJobTest {
 
   private static Policy teacher() {
-    TrainConfig tc = new TrainConfig("factorized", List.of(8), 1, 16, 1e-3, 1, "auto");
+    TrainConfig tc = TrainConfig.mlp("factorized", List.of(8), 1, 16, 1e-3, 1, "auto");
     MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.factorized(3, 2, 5, tc, 4));
     net.init();
     double[] z = {0, 0, 0};

@@ -79,7 +79,7 @@ class SparkVsSingleJvmIT {
     }
     float[] localFinal = local.params().dup().data().asFloat();
 
-    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 1, 32, 1e-2, 1, approach);
+    TrainConfig tc = TrainConfig.mlp("factorized", List.of(16, 16), 1, 32, 1e-2, 1, approach);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 3, approach, dir.toUri().toString());
     assertArrayEquals(initial, trainer.network().params().dup().data().asFloat(), 0f);
