@@ -28,7 +28,7 @@ final class ExportFixtures {
   private ExportFixtures() {}
 
   static Demos reachDemos(int trainEpisodes, int heldoutEpisodes) {
-    Task task = new TaskConfig("reach", trainEpisodes, 0, 0.01).create();
+    Task task = TaskConfig.ofState("reach", trainEpisodes, 0, 0.01).create();
     List<double[]> states = new ArrayList<>();
     List<double[]> actions = new ArrayList<>();
     List<double[]> heldout = new ArrayList<>();

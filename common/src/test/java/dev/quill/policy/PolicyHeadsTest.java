@@ -47,7 +47,7 @@ class PolicyHeadsTest {
 
   /** Two action dims of two bins each on [-1, 1] (centres -0.5, 0.5); trunk output zero, logits set by biases. */
   private static Policy handSetAutoregressive(String decoding, double[] headBias, double[][] emb1) {
-    TrainConfig tc = new TrainConfig("autoregressive", List.of(3), 1, 16, 1e-3, 1, "auto", decoding, 11);
+    TrainConfig tc = new TrainConfig("autoregressive", List.of(3), 1, 16, 1e-3, 1, "auto", decoding, 11, "mlp", List.of(16, 32));
     ComputationGraph g = new ComputationGraph(PolicyNetworks.autoregressive(2, 2, 2, List.of(3), new Adam(1e-3), 1,
         DataType.FLOAT));
     g.init();
@@ -187,7 +187,7 @@ class PolicyHeadsTest {
   @Test
   void trainConfig_badDecoding_namesKeyValueAndAllowed() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> new TrainConfig("autoregressive", List.of(3), 1, 16, 1e-3, 1, "auto", "beam", 0));
+        () -> new TrainConfig("autoregressive", List.of(3), 1, 16, 1e-3, 1, "auto", "beam", 0, "mlp", List.of(16, 32)));
     assertTrue(e.getMessage().contains("decoding") && e.getMessage().contains("beam") && e.getMessage().contains("sampled"),
         e.getMessage());
   }

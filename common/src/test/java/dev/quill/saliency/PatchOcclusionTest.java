@@ -53,12 +53,12 @@ class PatchOcclusionTest {
 
   @Test
   void config_patchOnStateVectors_isRejected() {
-    SaliencyConfig c = new SaliencyConfig("patch-mean", 0.5, 0.2, 2.0, 4, 2.0);
+    SaliencyConfig c = new SaliencyConfig("patch-mean", 0.5, 0.2, 2.0, "logitMse", 4, 2.0);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> c.create(new double[3], new double[3], null, 1));
     assertEquals("saliency.perturbation patch-mean needs image observations (task.observation: image), got state vectors",
         e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new SaliencyConfig("patch-blur", 0.5, 0.2, 2.0, 9, 2.0)
+    assertThrows(IllegalArgumentException.class, () -> new SaliencyConfig("patch-blur", 0.5, 0.2, 2.0, "logitMse", 9, 2.0)
         .create(new double[16], new double[16], new ImageShape(1, 4, 4), 1));
     assertEquals(16, c.create(new double[48], new double[48], new ImageShape(3, 4, 4), 1).locations());
   }

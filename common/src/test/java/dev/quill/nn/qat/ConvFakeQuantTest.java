@@ -132,7 +132,7 @@ class ConvFakeQuantTest {
 
   @Test
   void forConfig_convWithoutImage_isRejectedNamingKey() {
-    TrainConfig conv = new TrainConfig("factorized", List.of(8), 1, 16, 1e-3, 1, "auto", "conv", List.of(4));
+    TrainConfig conv = new TrainConfig("factorized", List.of(8), 1, 16, 1e-3, 1, "auto", "greedy", 0L, "conv", List.of(4));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> PolicyNetworks.forConfig(7, null, 2, 3, conv, 1));
     assertTrue(e.getMessage().startsWith("train.network conv needs image observations"), e.getMessage());

@@ -72,8 +72,8 @@ class LinearUnstableTest {
 
   @Test
   void unstableVariant_rollouts_expertConvergesPerturbedExpertDiverges() {
-    Task unstable = new TaskConfig("linear-unstable", 1, 400, 0).create();
-    Task stable = new TaskConfig("linear", 1, 400, 0).create();
+    Task unstable = TaskConfig.ofState("linear-unstable", 1, 400, 0).create();
+    Task stable = TaskConfig.ofState("linear", 1, 400, 0).create();
     assertEquals("linear-unstable", unstable.name());
     for (long seed = 1; seed <= 5; seed++) {
       double n0 = norm(unstable.newEpisode(seed).state());

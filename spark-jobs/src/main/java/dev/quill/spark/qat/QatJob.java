@@ -123,9 +123,9 @@ public final class QatJob {
     if (q.activationBits() > 0) {
       Quantization.calibrateSteps(init, calibration);
     }
-    TrainConfig tc = new TrainConfig(config.train().head(), config.train().hidden(), q.epochs(), config.train().batchSize(),
-        q.learningRate(), config.train().averagingFrequency(), config.train().approach(), config.train().network(),
-        config.train().convChannels());
+    TrainConfig t = config.train();
+    TrainConfig tc = new TrainConfig(t.head(), t.hidden(), q.epochs(), t.batchSize(), q.learningRate(), t.averagingFrequency(),
+        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels());
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());
