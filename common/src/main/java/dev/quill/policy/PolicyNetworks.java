@@ -73,12 +73,7 @@ public final class PolicyNetworks {
    */
   public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, List<Integer> hidden,
       IUpdater updater, long seed, DataType dataType) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(dataType)
-        .updater(updater)
-        .weightInit(WeightInit.RELU)
-        .list();
+    NeuralNetConfiguration.ListBuilder list = base(updater, seed, dataType).list();
     int in = stateDim;
     for (int width : hidden) {
       list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU).build());
@@ -108,12 +103,7 @@ public final class PolicyNetworks {
    */
   public static MultiLayerConfiguration conv(ImageShape image, int actionDim, int numBins, List<Integer> convChannels,
       List<Integer> hidden, IUpdater updater, long seed, DataType dataType) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(dataType)
-        .updater(updater)
-        .weightInit(WeightInit.RELU)
-        .list();
+    NeuralNetConfiguration.ListBuilder list = base(updater, seed, dataType).list();
     for (int channels : convChannels) {
       list.layer(new ConvolutionLayer.Builder(KERNEL, KERNEL).stride(STRIDE, STRIDE).padding(1, 1)
           .nOut(channels).activation(Activation.RELU).build());
@@ -159,11 +149,7 @@ public final class PolicyNetworks {
    */
   public static ComputationGraphConfiguration autoregressive(int stateDim, int actionDim, int numBins, List<Integer> hidden,
       IUpdater updater, long seed, DataType dataType) {
-    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(dataType)
-        .updater(updater)
-        .weightInit(WeightInit.RELU)
+    ComputationGraphConfiguration.GraphBuilder g = base(updater, seed, dataType)
         .graphBuilder()
         .addInputs(INPUT_STATE, INPUT_PREV);
     String last = INPUT_STATE;
@@ -203,12 +189,7 @@ public final class PolicyNetworks {
    */
   public static MultiLayerConfiguration continuous(int stateDim, int actionDim, List<Integer> hidden, IUpdater updater,
       long seed, DataType dataType) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(dataType)
-        .updater(updater)
-        .weightInit(WeightInit.RELU)
-        .list();
+    NeuralNetConfiguration.ListBuilder list = base(updater, seed, dataType).list();
     int in = stateDim;
     for (int width : hidden) {
       list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU).build());
@@ -225,4 +206,13 @@ public final class PolicyNetworks {
   public static final String INPUT_PREV = "prev";
   /** Name of the autoregressive graph's output. */
   public static final String OUTPUT = "out";
+
+  /** The settings every policy network shares: seed, data type, updater and He initialization for ReLU layers. */
+  private static NeuralNetConfiguration.Builder base(IUpdater updater, long seed, DataType dataType) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dataType)
+        .updater(updater)
+        .weightInit(WeightInit.RELU);
+  }
 }
