@@ -1,5 +1,6 @@
 package dev.quill.export;
 
+import dev.quill.runtime.ActivationQuantizer;
 import dev.quill.runtime.DenseLayer;
 import dev.quill.runtime.FactorizedHead;
 import dev.quill.runtime.PolicyModel;
@@ -27,7 +28,9 @@ import org.nd4j.shade.protobuf.ByteString;
  * Quantized layers are QDQ: an int8 initializer of the integer levels, its float scales (per output channel,
  * {@code axis = 1}, or per tensor) and zero points 0 feed a {@code DequantizeLinear} whose output is the
  * weight, which ONNX Runtime may fuse into integer kernels. int4 layers are stored as int8 initializers holding
- * levels in [-8, 7] (ONNX's INT4 type needs opset 21). The action decoding (tokenizer) stays in Quill; the
+ * levels in [-8, 7] (ONNX's INT4 type needs opset 21). Layers with an activation quantizer (LSQ) add
+ * {@code QuantizeLinear}/{@code DequantizeLinear} (and a {@code Clip} below 8 bits) on their outputs
+ * ({@link #quantizeActivations}). The action decoding (tokenizer) stays in Quill; the
  * ONNX model ends at the logits/tokens.
  *
  * <p>The protobuf classes are ONNX's own {@code onnx.proto}, generated and shipped inside {@code nd4j-api}
@@ -72,6 +75,9 @@ public final class OnnxExporter {
       } else {
         x = added;
       }
+      if (layer.quantizer() != null) {
+        x = quantizeActivations(g, layer.quantizer(), x, l);
+      }
     }
     if (!x.equals("logits")) {
       throw new IllegalArgumentException("ONNX export: the output layer must have the identity activation");
@@ -96,6 +102,34 @@ public final class OnnxExporter {
         .setDocString(model.metadata())
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
         .setGraph(g).build().toByteArray();
+  }
+
+  /**
+   * LSQ activation quantization of {@code x} as {@code QuantizeLinear} (scale {@code s}, zero point 0, uint8 when
+   * unsigned, int8 when signed) and {@code DequantizeLinear}, followed for fewer than 8 bits by a {@code Clip} to
+   * {@code [-Q_N s, Q_P s]}: QuantizeLinear saturates to the 8-bit range only, and clipping the dequantized
+   * values {@code q s} at {@code Q_P s} gives exactly the float {@code Q_P * s} that LSQ's clip-then-round
+   * produces. Differences from Quill: QuantizeLinear rounds halves to even where LSQ rounds them away from zero
+   * (only for {@code v / s} exactly on a half), and runtimes may compute {@code v / s} differently in the last bit.
+   */
+  private static String quantizeActivations(GraphProto.Builder g, ActivationQuantizer q, String x, int l) {
+    if (q.bits() > 8) {
+      throw new IllegalArgumentException("ONNX export: layer " + l + " quantizes activations to " + q.bits()
+          + " bits; QuantizeLinear at opset 13 holds at most 8");
+    }
+    int type = q.signed() ? TensorProto.DataType.INT8_VALUE : TensorProto.DataType.UINT8_VALUE;
+    String p = "a" + l;
+    g.addInitializer(floats(p + "_scale", new float[] {q.step()}));
+    g.addInitializer(TensorProto.newBuilder().setName(p + "_zero").setDataType(type).setRawData(ByteString.copyFrom(new byte[1])));
+    g.addNode(node("QuantizeLinear", "quantize_" + p, List.of(x, p + "_scale", p + "_zero"), p + "_q"));
+    g.addNode(node("DequantizeLinear", "dequantize_" + p, List.of(p + "_q", p + "_scale", p + "_zero"), p + "_dq"));
+    if (q.bits() == 8) {
+      return p + "_dq";
+    }
+    g.addInitializer(floats(p + "_min", new float[] {(float) -q.qN() * q.step()}));
+    g.addInitializer(floats(p + "_max", new float[] {(float) q.qP() * q.step()}));
+    g.addNode(node("Clip", "clip_" + p, List.of(p + "_dq", p + "_min", p + "_max"), p + "_clip"));
+    return p + "_clip";
   }
 
   private static String weight(GraphProto.Builder g, DenseLayer layer, int l) {

@@ -2,8 +2,10 @@ package dev.quill.export;
 
 import dev.quill.nn.qat.FakeQuantOps;
 import dev.quill.nn.qat.FakeQuantWeights;
+import dev.quill.nn.qat.LsqActivation;
 import dev.quill.policy.Policy;
 import dev.quill.runtime.Activation;
+import dev.quill.runtime.ActivationQuantizer;
 import dev.quill.runtime.DenseLayer;
 import dev.quill.runtime.FactorizedHead;
 import dev.quill.runtime.Normalizer;
@@ -35,7 +37,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link FakeQuantWeights} is exported on its trained grid: the integer levels are computed with the same
  * ND4J operations as {@link FakeQuantOps}, so {@code scale * level} is bit for bit the weight the QAT network
  * uses (Park et al., ICCV 2025). Float layers are exported as fp32, or post-training quantized (round to
- * nearest, symmetric) when int8/int4 is requested.
+ * nearest, symmetric) when int8/int4 is requested. An {@link LsqActivation} layer (activation quantization,
+ * Esser et al., ICLR 2020; {@code qat.activationBits}) that follows a hidden layer becomes that layer's
+ * {@link ActivationQuantizer} with the trained step size, which the runtime applies exactly as
+ * {@code LsqOps.forward} does; such models are written as format version 2.
  */
 public final class PolicyExporter {
   /** Value of the metadata's {@code format} key. */
@@ -52,7 +57,15 @@ public final class PolicyExporter {
     List<DenseLayer> layers = new ArrayList<>();
     List<Map<String, Object>> layerInfo = new ArrayList<>();
     for (int i = 0; i < net.getnLayers(); i++) {
-      layers.add(exportLayer(net.getLayer(i), i, options, layerInfo));
+      if (net.getLayer(i).conf().getLayer() instanceof LsqActivation lsq) {
+        if (layers.isEmpty()) {
+          throw new IllegalArgumentException("layer " + i + " (LsqActivationLayer): an LSQ activation layer cannot be first");
+        }
+        int last = layers.size() - 1;
+        layers.set(last, withLsq(layers.get(last), net.getLayer(i), lsq, i, i == net.getnLayers() - 1, layerInfo.get(last)));
+      } else {
+        layers.add(exportLayer(net.getLayer(i), i, options, layerInfo));
+      }
     }
     DenseLayer output = layers.remove(layers.size() - 1);
     int[] vocab = new int[policy.tokenizer().numHeads()];
@@ -132,6 +145,32 @@ public final class PolicyExporter {
     li.put("perChannel", perChannel);
     info.add(li);
     return DenseLayer.quantized(nIn, nOut, format, act, qi, s.dup('c').data().asFloat(), bias);
+  }
+
+  /**
+   * {@code previous} with the LSQ layer {@code index} as its activation quantizer: the step is the layer's
+   * parameter {@code s} (a float, floored at 1e-8 as {@code LsqActivationLayer} does), bits and signedness
+   * from its configuration; it must directly follow a hidden weight layer of the same width.
+   */
+  private static DenseLayer withLsq(DenseLayer previous, Layer layer, LsqActivation lsq, int index, boolean isLast,
+      Map<String, Object> info) {
+    String name = "layer " + index + " (" + layer.getClass().getSimpleName() + ")";
+    if (previous.quantizer() != null || isLast) {
+      throw new IllegalArgumentException(name + ": an LSQ activation layer must directly follow a hidden weight layer"
+          + " (not be last or follow another LSQ layer)");
+    }
+    Map<String, INDArray> params = layer.paramTable();
+    INDArray s = params.get(LsqActivation.STEP_KEY);
+    if (!params.keySet().equals(Set.of(LsqActivation.STEP_KEY)) || s.length() != 1 || lsq.getNIn() != previous.nOut()) {
+      throw new IllegalArgumentException(name + " has parameters " + new TreeSet<>(params.keySet()) + " and width "
+          + lsq.getNIn() + "; expected exactly s [1, 1] and width " + previous.nOut() + " (the preceding layer's)");
+    }
+    float step = Math.max(s.castTo(DataType.FLOAT).getFloat(0), (float) 1e-8);
+    ActivationQuantizer q = new ActivationQuantizer(lsq.getBits(), lsq.isSigned(), step);
+    info.put("activationBits", q.bits());
+    info.put("activationSigned", q.signed());
+    info.put("activationStep", q.step());
+    return previous.withQuantizer(q);
   }
 
   private static WeightFormat storage(String weights, Integer trainedBits, String name) {

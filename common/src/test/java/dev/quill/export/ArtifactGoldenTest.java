@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.data.DatasetStats;
 import dev.quill.data.FeatureStats;
+import dev.quill.nn.qat.LsqActivation;
 import dev.quill.nn.qat.Quantization;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyInfo;
@@ -15,6 +16,7 @@ import dev.quill.policy.TrainConfig;
 import dev.quill.quant.uniform.UniformBinTokenizer;
 import dev.quill.runtime.ArtifactFormat;
 import dev.quill.runtime.PolicyModel;
+import dev.quill.runtime.PolicyRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +35,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Format version 1 is frozen by {@code golden/policy-artifact-v1.qpol}: a 2 -> 4 -> 2x4-bin policy with fixed
- * weights exported as int4 per channel. Regenerate only for a new format version
- * ({@code -Dquill.regenerateGolden=true}).
+ * weights exported as int4 per channel. Version 2 is frozen by {@code golden/policy-artifact-v2.qpol}: the same
+ * policy with an unsigned 4-bit LSQ activation layer (step 0.5) after its hidden layer. Regenerate only for a
+ * new format version ({@code -Dquill.regenerateGolden=true}).
  */
 public class ArtifactGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/policy-artifact-v1.qpol");
+  private static final Path GOLDEN_V2 = Path.of("src/test/resources/golden/policy-artifact-v2.qpol");
+  private static final double[][] STATES = {{0, 0}, {1.5, -0.25}, {-2, 3}, {0.5, -1}, {3, 1}, {-1, -2}};
 
   /** The fixed 2 -> 4 -> 2x4-bin policy of the golden file. */
   public static Policy tinyPolicy() {
@@ -69,13 +74,54 @@ public class ArtifactGoldenTest {
     assertArrayEquals(Files.readAllBytes(GOLDEN), bytes, "export changed the v1 byte layout");
   }
 
+  /** {@link #tinyPolicy()} with an unsigned 4-bit LSQ layer of step 0.5 after the hidden layer (W4A4 layout). */
+  public static Policy tinyLsqPolicy() {
+    Policy p = tinyPolicy();
+    MultiLayerNetwork net = new MultiLayerNetwork(Quantization.withActivationQuant(p.network().getLayerWiseConfigurations(), 4));
+    net.init();
+    Quantization.copyParams(p.network(), net);
+    net.getLayer(1).getParam(LsqActivation.STEP_KEY).assign(0.5);
+    return new Policy(net, p.tokenizer(), p.stats(), p.info());
+  }
+
+  @Test
+  void export_tinyLsqPolicyInt4_matchesGoldenV2Bytes() throws IOException {
+    byte[] bytes = ArtifactFormat.toBytes(PolicyExporter.export(tinyLsqPolicy(), new ExportOptions("int4", true)));
+    if (Boolean.getBoolean("quill.regenerateGolden")) {
+      Files.write(GOLDEN_V2, bytes);
+    }
+    assertTrue(Files.exists(GOLDEN_V2), "missing " + GOLDEN_V2 + " (run once with -Dquill.regenerateGolden=true)");
+    assertArrayEquals(Files.readAllBytes(GOLDEN_V2), bytes, "export changed the v2 byte layout");
+    assertEquals(2, java.nio.ByteBuffer.wrap(bytes).getInt(8));
+  }
+
+  @Test
+  void read_goldenV2_actsLikeTheDl4jLsqNetworkAndDiffersFromV1() {
+    PolicyModel m = ArtifactFormat.read(GOLDEN_V2);
+    assertEquals("uint4 step 0.5", m.trunk().get(0).quantizer().toString());
+    Policy p = tinyLsqPolicy();
+    Policy ptq = new Policy(Quantization.postTraining(p.network(), 4, true), p.tokenizer(), p.stats(), p.info());
+    PolicyModel v1 = ArtifactFormat.read(GOLDEN);
+    float[][] logits = ptq.logits(STATES);
+    int differs = 0;
+    for (int i = 0; i < STATES.length; i++) {
+      assertArrayEquals(ptq.act(STATES[i]), m.newRunner().act(STATES[i]), 0.0, java.util.Arrays.toString(STATES[i]));
+      PolicyRunner r = m.newRunner();
+      r.forward(STATES[i]);
+      assertArrayEquals(logits[i], r.logits(), 1e-6f, java.util.Arrays.toString(STATES[i]));
+      PolicyRunner plain = v1.newRunner();
+      plain.forward(STATES[i]);
+      differs += java.util.Arrays.equals(plain.logits(), r.logits()) ? 0 : 1;
+    }
+    assertTrue(differs >= STATES.length / 2, "activation quantization changed the logits of only " + differs + " states");
+  }
+
   @Test
   void read_golden_actsLikeThePtqNetwork() {
     PolicyModel m = ArtifactFormat.read(GOLDEN);
     Policy p = tinyPolicy();
     Policy ptq = new Policy(Quantization.postTraining(p.network(), 4, true), p.tokenizer(), p.stats(), p.info());
-    double[][] states = {{0, 0}, {1.5, -0.25}, {-2, 3}, {0.5, -1}};
-    for (double[] s : states) {
+    for (double[] s : STATES) {
       assertArrayEquals(ptq.act(s), m.newRunner().act(s), 0.0, java.util.Arrays.toString(s));
     }
   }

@@ -32,7 +32,7 @@ class OnnxExportTest {
   @Test
   void onnx_fp32_logitsWithin1e4RelativeOfDl4jAndSameTokens() throws OrtException {
     PolicyModel m = PolicyExporter.export(policy, new ExportOptions("fp32", true));
-    Outputs ort = runOrt(OnnxExporter.toOnnx(m));
+    Outputs ort = runOrt(OnnxExporter.toOnnx(m), heldout);
     float[][] logits = policy.logits(heldout);
     int[][] tokens = policy.tokens(heldout);
     double worst = 0;
@@ -61,7 +61,7 @@ class OnnxExportTest {
     byte[] onnx = OnnxExporter.toOnnx(m);
     long dq = parse(onnx).getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear")).count();
     assertEquals(3, dq, "one DequantizeLinear per weight matrix");
-    Outputs ort = runOrt(onnx);
+    Outputs ort = runOrt(onnx, heldout);
     PolicyRunner r = m.newRunner();
     int same = 0;
     double worst = 0;
@@ -80,7 +80,7 @@ class OnnxExportTest {
     assertTrue(worst <= 1e-4, "largest relative logit difference " + worst);
   }
 
-  private static Onnx.ModelProto parse(byte[] bytes) {
+  static Onnx.ModelProto parse(byte[] bytes) {
     try {
       return Onnx.ModelProto.parseFrom(bytes);
     } catch (org.nd4j.shade.protobuf.InvalidProtocolBufferException e) {
@@ -88,7 +88,8 @@ class OnnxExportTest {
     }
   }
 
-  private static double relative(float[] a, float[] b) {
+  /** Largest {@code |a - b|} relative to the largest {@code |b|}. */
+  static double relative(float[] a, float[] b) {
     float max = 1e-6f;
     for (float v : b) {
       max = Math.max(max, Math.abs(v));
@@ -100,21 +101,23 @@ class OnnxExportTest {
     return worst;
   }
 
-  private record Outputs(float[][] logits, long[][] tokens) {}
+  /** ONNX Runtime's outputs for a batch of states. */
+  record Outputs(float[][] logits, long[][] tokens) {}
 
-  private static Outputs runOrt(byte[] onnx) throws OrtException {
+  /** Runs {@code onnx} in ONNX Runtime (one thread) on {@code states} as one batch. */
+  static Outputs runOrt(byte[] onnx, double[][] states) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    int s = heldout[0].length;
-    float[] flat = new float[heldout.length * s];
-    for (int i = 0; i < heldout.length; i++) {
+    int s = states[0].length;
+    float[] flat = new float[states.length * s];
+    for (int i = 0; i < states.length; i++) {
       for (int j = 0; j < s; j++) {
-        flat[i * s + j] = (float) heldout[i][j];
+        flat[i * s + j] = (float) states[i][j];
       }
     }
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(1);
       try (OrtSession session = env.createSession(onnx, so);
-          OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), new long[] {heldout.length, s});
+          OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), new long[] {states.length, s});
           OrtSession.Result result = session.run(Map.of("state", input))) {
         return new Outputs((float[][]) result.get("logits").orElseThrow().getValue(),
             (long[][]) result.get("tokens").orElseThrow().getValue());

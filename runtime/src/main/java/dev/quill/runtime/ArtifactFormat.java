@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The exported policy file ({@code .qpol}, format version 1): big-endian ({@link DataOutputStream}), in order
+ * The exported policy file ({@code .qpol}, format versions 1 and 2): big-endian ({@link DataOutputStream}), in order
  * <ol>
  *   <li>magic {@code "QUILLPOL"} (8 ASCII bytes), {@code int} format version;</li>
  *   <li>metadata: {@code int} length + UTF-8 JSON;</li>
@@ -26,7 +26,9 @@ import java.util.zip.CRC32;
  *       {@code byte} activation code, {@code byte} weight format code, {@code int} nIn, {@code int} nOut,
  *       then fp32: {@code float[nIn*nOut]}; int8/int4: {@code int} scale count (1 or nOut),
  *       {@code float[]} scales, {@code int} byte count, the levels ({@link DenseLayer}); then
- *       {@code float[nOut]} biases;</li>
+ *       {@code float[nOut]} biases; version 2 only: {@code byte} activation quantizer (0 none, 1 LSQ, then
+       {@code byte} bits, {@code byte} signed (0/1), {@code float} step; {@link ActivationQuantizer}, applied
+       after the activation);</li>
  *   <li>head: string type ({@code factorized} | {@code autoregressive}), {@code int} tokens, {@code int[]}
  *       vocabularies; autoregressive adds for each {@code j} and {@code i < j} {@code float[B_i*B_j]};</li>
  *   <li>decoder: string type then its fields: {@code uniform} {@code int} B, {@code int} D, low[D], high[D];
@@ -38,12 +40,18 @@ import java.util.zip.CRC32;
  * </ol>
  * Strings are {@code int} length + UTF-8. Readers refuse other magics, newer versions and bad checksums with
  * a message naming the file.
+ *
+ * <p>Versions: 1 has no activation quantizers; 2 adds the per-layer quantizer byte (LSQ activation
+ * quantization, Esser et al., ICLR 2020). The writer writes version 1 when no layer has a quantizer (so such
+ * files stay readable by version-1 runtimes, byte for byte what they were) and version 2 otherwise.
  */
 public final class ArtifactFormat {
   /** File magic. */
   public static final String MAGIC = "QUILLPOL";
   /** Newest format version written and read. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  /** The format version without activation quantizers. */
+  public static final int VERSION_WEIGHTS_ONLY = 1;
 
   private ArtifactFormat() {}
 
@@ -52,18 +60,19 @@ public final class ArtifactFormat {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC.getBytes(StandardCharsets.US_ASCII));
-      out.writeInt(VERSION);
+      DenseLayer headLayer = headLayer(model.head());
+      int version = versionOf(model);
+      out.writeInt(version);
       Io.writeString(out, model.metadata());
       Normalizer n = model.normalizer();
       out.writeInt(n.dim());
       Io.writeDoubles(out, n.mean());
       Io.writeDoubles(out, n.std());
-      DenseLayer headLayer = headLayer(model.head());
       out.writeInt(model.trunk().size() + 1);
       for (DenseLayer l : model.trunk()) {
-        writeLayer(out, l);
+        writeLayer(out, l, version);
       }
-      writeLayer(out, headLayer);
+      writeLayer(out, headLayer, version);
       writeHead(out, model.head());
       DecoderCodec.write(out, model.decoder());
       out.flush();
@@ -74,6 +83,15 @@ public final class ArtifactFormat {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** The version {@link #toBytes} writes: 2 when a layer has an activation quantizer, else 1. */
+  public static int versionOf(PolicyModel model) {
+    boolean quantized = headLayer(model.head()).quantizer() != null;
+    for (DenseLayer l : model.trunk()) {
+      quantized |= l.quantizer() != null;
+    }
+    return quantized ? VERSION : VERSION_WEIGHTS_ONLY;
   }
 
   /** Writes {@code model} to {@code file} atomically (temporary file in the same folder, then rename). */
@@ -133,7 +151,7 @@ public final class ArtifactFormat {
       }
       List<DenseLayer> layers = new ArrayList<>();
       for (int l = 0; l < count; l++) {
-        layers.add(readLayer(in, source + ", layer " + l));
+        layers.add(readLayer(in, source + ", layer " + l, version));
       }
       DenseLayer output = layers.remove(count - 1);
       Head head = readHead(in, output, source);
@@ -164,7 +182,7 @@ public final class ArtifactFormat {
     throw new IllegalArgumentException("cannot write head type " + head.type());
   }
 
-  private static void writeLayer(DataOutputStream out, DenseLayer l) throws IOException {
+  private static void writeLayer(DataOutputStream out, DenseLayer l, int version) throws IOException {
     out.writeByte(l.activation().code());
     out.writeByte(l.format().code());
     out.writeInt(l.nIn());
@@ -178,9 +196,18 @@ public final class ArtifactFormat {
       out.write(l.storedLevels());
     }
     Io.writeFloats(out, l.storedBias());
+    if (version >= 2) {
+      ActivationQuantizer q = l.quantizer();
+      out.writeByte(q == null ? 0 : 1);
+      if (q != null) {
+        out.writeByte(q.bits());
+        out.writeByte(q.signed() ? 1 : 0);
+        out.writeFloat(q.step());
+      }
+    }
   }
 
-  private static DenseLayer readLayer(DataInputStream in, String where) throws IOException {
+  private static DenseLayer readLayer(DataInputStream in, String where, int version) throws IOException {
     Activation act = Activation.ofCode(in.readByte(), where);
     WeightFormat format = WeightFormat.ofCode(in.readByte(), where);
     int nIn = in.readInt();
@@ -208,10 +235,27 @@ public final class ArtifactFormat {
     }
     float[] bias = Io.readFloats(in, nOut);
     try {
-      return DenseLayer.fromStorage(nIn, nOut, format, act, weights, levels, scales, bias);
+      DenseLayer layer = DenseLayer.fromStorage(nIn, nOut, format, act, weights, levels, scales, bias);
+      return version >= 2 ? layer.withQuantizer(readQuantizer(in)) : layer;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ActivationQuantizer readQuantizer(DataInputStream in) throws IOException {
+    int kind = in.readByte();
+    if (kind == 0) {
+      return null;
+    }
+    if (kind != 1) {
+      throw new IllegalArgumentException("unknown activation quantizer code " + kind + " (known: 0 none, 1 lsq)");
+    }
+    int bits = in.readByte();
+    int signed = in.readByte();
+    if (signed != 0 && signed != 1) {
+      throw new IllegalArgumentException("activation quantizer signed flag " + signed + ", expected 0 or 1");
+    }
+    return new ActivationQuantizer(bits, signed == 1, in.readFloat());
   }
 
   private static void writeHead(DataOutputStream out, Head head) throws IOException {

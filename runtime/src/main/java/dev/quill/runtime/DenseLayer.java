@@ -15,6 +15,9 @@ import java.util.Arrays;
  * {@code h = ceil(nOut / 2)} bytes: byte {@code k} holds output {@code k} in its low nibble and output
  * {@code k + h} in its high nibble (two's complement, 0 when {@code k + h >= nOut}), so both halves of a row
  * are contiguous and the inner loops are plain {@code axpy}s the JIT can vectorize.
+ *
+ * <p>A hidden layer may carry an {@link ActivationQuantizer} (LSQ, Esser et al., ICLR 2020), applied to the
+ * outputs after the activation, as the DL4J network's LSQ layer that follows it ({@link #withQuantizer}).
  */
 public final class DenseLayer {
   /**
@@ -34,9 +37,10 @@ public final class DenseLayer {
   private final float[] scales;
   private final float[] channelScales;
   private final float[] bias;
+  private final ActivationQuantizer quantizer;
 
   private DenseLayer(int nIn, int nOut, WeightFormat format, Activation activation, float[] weights, byte[] levels,
-      float[] scales, float[] bias) {
+      float[] scales, float[] bias, ActivationQuantizer quantizer) {
     if (nIn < 1 || nOut < 1) {
       throw new IllegalArgumentException("dense layer: nIn and nOut must be >= 1, got " + nIn + " and " + nOut);
     }
@@ -51,6 +55,7 @@ public final class DenseLayer {
     this.levels = levels;
     this.scales = scales;
     this.bias = bias.clone();
+    this.quantizer = quantizer;
     this.channelScales = new float[nOut];
     if (scales != null) {
       if (scales.length != 1 && scales.length != nOut) {
@@ -67,7 +72,7 @@ public final class DenseLayer {
     if (weights.length != nIn * nOut) {
       throw new IllegalArgumentException("dense layer: " + weights.length + " weights for [" + nIn + ", " + nOut + "]");
     }
-    return new DenseLayer(nIn, nOut, WeightFormat.FP32, activation, weights.clone(), null, null, bias);
+    return new DenseLayer(nIn, nOut, WeightFormat.FP32, activation, weights.clone(), null, null, bias, null);
   }
 
   /**
@@ -122,7 +127,17 @@ public final class DenseLayer {
     if (format != WeightFormat.FP32 && scales == null) {
       throw new IllegalArgumentException("dense layer: quantized weights need scales");
     }
-    return new DenseLayer(nIn, nOut, format, activation, weights, levels, scales, bias);
+    return new DenseLayer(nIn, nOut, format, activation, weights, levels, scales, bias, null);
+  }
+
+  /** This layer with its outputs quantized by {@code q} after the activation (null: none); shares the weights. */
+  public DenseLayer withQuantizer(ActivationQuantizer q) {
+    return new DenseLayer(nIn, nOut, format, activation, weights, levels, scales, bias, q);
+  }
+
+  /** The activation quantizer applied after the activation, or null. */
+  public ActivationQuantizer quantizer() {
+    return quantizer;
   }
 
   /** Inputs. */
@@ -190,7 +205,10 @@ public final class DenseLayer {
     return format == WeightFormat.FP32 ? weights[i * nOut + o] : channelScales[o] * level(i, o);
   }
 
-  /** Computes {@code y[0..nOut) = act(x[0..nIn) W + b)}; {@code x} and {@code y} must differ. Allocates nothing. */
+  /**
+   * Computes {@code y[0..nOut) = act(x[0..nIn) W + b)}, then quantizes it when the layer has a quantizer;
+   * {@code x} and {@code y} must differ. Allocates nothing.
+   */
   public void forward(float[] x, float[] y) {
     Arrays.fill(y, 0, nOut, 0f);
     accumulate(x, y, VECTORIZED);
@@ -207,6 +225,9 @@ public final class DenseLayer {
       for (int o = 0; o < nOut; o++) {
         y[o] = Math.max(y[o], 0f);
       }
+    }
+    if (quantizer != null) {
+      quantizer.apply(y, nOut);
     }
   }
 

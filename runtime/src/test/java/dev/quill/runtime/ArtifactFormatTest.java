@@ -41,6 +41,69 @@ class ArtifactFormatTest {
         new FactorizedHead(out, new int[] {3, 3}), dec);
   }
 
+  /** {@link #sample()} with LSQ quantizers on both hidden layers (unsigned 4 bits, signed 3 bits). */
+  static PolicyModel sampleLsq() {
+    PolicyModel m = sample();
+    List<DenseLayer> trunk = List.of(m.trunk().get(0).withQuantizer(new ActivationQuantizer(4, false, 0.05f)),
+        m.trunk().get(1).withQuantizer(new ActivationQuantizer(3, true, 0.3f)));
+    return new PolicyModel(m.metadata(), m.normalizer(), trunk, m.head(), m.decoder());
+  }
+
+  @Test
+  void toBytes_withoutQuantizers_writesVersion1_withQuantizersVersion2() {
+    assertEquals(1, ByteBuffer.wrap(ArtifactFormat.toBytes(sample())).getInt(8));
+    assertEquals(2, ByteBuffer.wrap(ArtifactFormat.toBytes(sampleLsq())).getInt(8));
+    // v2 adds per layer one byte, plus 6 (bits, signed, step) for each of the two quantizers
+    assertEquals(ArtifactFormat.toBytes(sample()).length + 3 + 2 * 6, ArtifactFormat.toBytes(sampleLsq()).length);
+  }
+
+  @Test
+  void roundTrip_version2_keepsQuantizersAndActions(@TempDir Path dir) {
+    PolicyModel m = sampleLsq();
+    Path f = dir.resolve("lsq.qpol");
+    ArtifactFormat.write(m, f);
+    PolicyModel back = ArtifactFormat.read(f);
+    assertArrayEquals(ArtifactFormat.toBytes(m), ArtifactFormat.toBytes(back));
+    assertEquals("int3 step 0.3", back.trunk().get(1).quantizer().toString());
+    PolicyRunner a = m.newRunner();
+    PolicyRunner b = back.newRunner();
+    PolicyRunner plain = sample().newRunner();
+    SplittableRandom rng = new SplittableRandom(3);
+    int differs = 0;
+    for (int i = 0; i < 100; i++) {
+      double[] s = {rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian()};
+      assertArrayEquals(a.act(s), b.act(s), 0);
+      a.forward(s);
+      plain.forward(s);
+      differs += java.util.Arrays.equals(a.logits(), plain.logits()) ? 0 : 1;
+    }
+    assertTrue(differs > 90, "quantization changed the logits of only " + differs + " of 100 states");
+  }
+
+  @Test
+  void fromBytes_unknownQuantizerCode_refusedNamingLayer() {
+    byte[] b = ArtifactFormat.toBytes(sampleLsq());
+    // the first layer's quantizer (code 1, 4 bits, unsigned, step 0.05) follows its biases
+    int at = indexOfQuantizer(b, 0.05f);
+    b[at] = 7;
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b, 0, b.length - 4);
+    ByteBuffer.wrap(b).putInt(b.length - 4, (int) crc.getValue());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ArtifactFormat.fromBytes(b, "x.qpol"));
+    assertEquals("x.qpol, layer 0: unknown activation quantizer code 7 (known: 0 none, 1 lsq)", e.getMessage());
+  }
+
+  /** Offset of the code byte of the unsigned 4-bit quantizer with step {@code step} (code, bits, signed, float). */
+  private static int indexOfQuantizer(byte[] b, float step) {
+    int bits = Float.floatToIntBits(step);
+    for (int k = 3; k + 4 <= b.length; k++) {
+      if (ByteBuffer.wrap(b).getInt(k) == bits && b[k - 3] == 1 && b[k - 2] == 4 && b[k - 1] == 0) {
+        return k - 3;
+      }
+    }
+    throw new AssertionError("step not found");
+  }
+
   @Test
   void roundTrip_sameBytesAndSameActions(@TempDir Path dir) {
     PolicyModel m = sample();
@@ -61,9 +124,9 @@ class ArtifactFormatTest {
   @Test
   void fromBytes_newerVersion_refusedNamingBoth() {
     byte[] b = ArtifactFormat.toBytes(sample());
-    ByteBuffer.wrap(b).putInt(8, 2);
+    ByteBuffer.wrap(b).putInt(8, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ArtifactFormat.fromBytes(b, "x.qpol"));
-    assertEquals("x.qpol: format version 2 is not supported; this runtime reads 1 to 1", e.getMessage());
+    assertEquals("x.qpol: format version 3 is not supported; this runtime reads 1 to 2", e.getMessage());
   }
 
   @Test
@@ -83,8 +146,16 @@ class ArtifactFormatTest {
 
   @Test
   void act_afterWarmUp_allocatesNothing() {
+    assertAllocationFree(sample().newRunner());
+  }
+
+  @Test
+  void act_withActivationQuantizers_afterWarmUp_allocatesNothing() {
+    assertAllocationFree(sampleLsq().newRunner());
+  }
+
+  private static void assertAllocationFree(PolicyRunner r) {
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    PolicyRunner r = sample().newRunner();
     double[] state = {0.3, -1.2, 2.0};
     double[] action = new double[2];
     for (int i = 0; i < 20_000; i++) {

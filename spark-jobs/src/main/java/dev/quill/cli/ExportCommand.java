@@ -64,7 +64,11 @@ final class ExportCommand implements Callable<Integer> {
       long zip = Files.size(dir.resolve(PolicyFiles.NETWORK));
       StringBuilder layers = new StringBuilder();
       for (DenseLayer l : model.trunk()) {
-        layers.append(l.nIn()).append('x').append(l.nOut()).append(' ').append(l.format().name().toLowerCase()).append(", ");
+        layers.append(l.nIn()).append('x').append(l.nOut()).append(' ').append(l.format().name().toLowerCase());
+        if (l.quantizer() != null) {
+          layers.append(" + activations ").append(l.quantizer());
+        }
+        layers.append(", ");
       }
       System.out.printf("layers: %shead %s over %d tokens, tokenizer %s%n", layers, model.head().type(),
           model.head().numTokens(), model.decoder().type());
