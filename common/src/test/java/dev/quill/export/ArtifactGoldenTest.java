@@ -36,8 +36,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * Format version 1 is frozen by {@code golden/policy-artifact-v1.qpol}: a 2 -> 4 -> 2x4-bin policy with fixed
  * weights exported as int4 per channel. Version 2 is frozen by {@code golden/policy-artifact-v2.qpol}: the same
- * policy with an unsigned 4-bit LSQ activation layer (step 0.5) after its hidden layer. Regenerate only for a
- * new format version ({@code -Dquill.regenerateGolden=true}).
+ * policy with an unsigned 4-bit LSQ activation layer (step 0.5) after its hidden layer. The files embed the
+ * policy's metadata ({@code policy.json} text, which lists every training config key), so adding a config key
+ * changes their bytes but not their layout: regenerate ({@code -Dquill.regenerateGolden=true}) only after
+ * checking that the metadata text is the only difference; the read tests must pass on the old file first.
  */
 public class ArtifactGoldenTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden/policy-artifact-v1.qpol");
