@@ -6,6 +6,7 @@ import dev.quill.nn.qat.LsqActivation;
 import dev.quill.policy.Policy;
 import dev.quill.runtime.Activation;
 import dev.quill.runtime.ActivationQuantizer;
+import dev.quill.runtime.AutoregressiveHead;
 import dev.quill.runtime.DenseLayer;
 import dev.quill.runtime.FactorizedHead;
 import dev.quill.runtime.Normalizer;
@@ -21,6 +22,7 @@ import java.util.TreeSet;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.weightnoise.IWeightNoise;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -48,10 +50,20 @@ public final class PolicyExporter {
 
   private PolicyExporter() {}
 
-  /** Exports {@code policy} with {@code options}. */
+  /**
+   * Exports {@code policy} with {@code options}: the {@code factorized} and {@code codebook} heads (one
+   * MultiLayerNetwork) and the {@code autoregressive} head (its ComputationGraph: trunk layers, the stacked
+   * {@code heads} layer, and the previous-token embeddings {@code emb_j}, kept in fp32 as lookup tables). Sampled
+   * decoding and the {@code continuous} head are refused: the runtime decodes greedily and only token heads.
+   */
   public static PolicyModel export(Policy policy, ExportOptions options) {
-    if (!"factorized".equals(policy.info().head())) {
-      throw new IllegalArgumentException("policy head \"" + policy.info().head() + "\" cannot be exported yet (supported: factorized)");
+    String head = policy.info().head();
+    if ("autoregressive".equals(head)) {
+      return exportAutoregressive(policy, options);
+    }
+    if (!"factorized".equals(head) && !"codebook".equals(head)) {
+      throw new IllegalArgumentException("policy head \"" + head + "\" cannot be exported (supported: factorized, codebook, "
+          + "autoregressive with greedy decoding)");
     }
     MultiLayerNetwork net = policy.network();
     List<DenseLayer> layers = new ArrayList<>();
@@ -68,18 +80,61 @@ public final class PolicyExporter {
       }
     }
     DenseLayer output = layers.remove(layers.size() - 1);
+    int[] vocab = vocab(policy);
+    return new PolicyModel(metadata(policy, options, layerInfo), normalizer(policy), layers, new FactorizedHead(output, vocab),
+        TokenizerExport.decoderOf(policy.tokenizer()));
+  }
+
+  /** The autoregressive graph (layout in {@code PolicyNetworks}' Javadoc) as trunk layers + an {@link AutoregressiveHead}. */
+  private static PolicyModel exportAutoregressive(Policy policy, ExportOptions options) {
+    if (!"greedy".equals(policy.info().train().decoding())) {
+      throw new IllegalArgumentException("the autoregressive policy decodes with train.decoding="
+          + policy.info().train().decoding() + "; the runtime decodes greedily (export a greedy policy)");
+    }
+    ComputationGraph g = policy.graph();
+    List<DenseLayer> layers = new ArrayList<>();
+    List<Map<String, Object>> layerInfo = new ArrayList<>();
+    int l = 0;
+    for (; l < policy.info().train().hidden().size(); l++) {
+      layers.add(exportLayer(g.getLayer("trunk" + l), l, options, layerInfo));
+    }
+    DenseLayer output = exportLayer(g.getLayer("heads"), l, options, layerInfo);
+    int[] vocab = vocab(policy);
+    float[][][] emb = new float[vocab.length][][];
+    emb[0] = new float[0][];
+    for (int j = 1; j < vocab.length; j++) {
+      // emb_j's W is [sum_{i<j} B_i, B_j]; rows i*B .. (i+1)*B are E_{j,i}, row-major as the runtime stores it
+      float[] w = g.getLayer("emb_" + j).getParam("W").castTo(DataType.FLOAT).dup('c').data().asFloat();
+      emb[j] = new float[j][];
+      int offset = 0;
+      for (int i = 0; i < j; i++) {
+        emb[j][i] = java.util.Arrays.copyOfRange(w, offset, offset + vocab[i] * vocab[j]);
+        offset += vocab[i] * vocab[j];
+      }
+    }
+    return new PolicyModel(metadata(policy, options, layerInfo), normalizer(policy), layers,
+        new AutoregressiveHead(output, vocab, emb), TokenizerExport.decoderOf(policy.tokenizer()));
+  }
+
+  private static int[] vocab(Policy policy) {
     int[] vocab = new int[policy.tokenizer().numHeads()];
     for (int h = 0; h < vocab.length; h++) {
       vocab[h] = policy.tokenizer().vocabSize(h);
     }
-    Normalizer normalizer = new Normalizer(policy.stats().state().mean(), policy.stats().state().std());
+    return vocab;
+  }
+
+  private static Normalizer normalizer(Policy policy) {
+    return new Normalizer(policy.stats().state().mean(), policy.stats().state().std());
+  }
+
+  private static String metadata(Policy policy, ExportOptions options, List<Map<String, Object>> layerInfo) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", FORMAT);
     meta.put("weights", options.weights());
     meta.put("layers", layerInfo);
     meta.put("policy", policy.info());
-    return new PolicyModel(Json.write(meta), normalizer, layers, new FactorizedHead(output, vocab),
-        TokenizerExport.decoderOf(policy.tokenizer()));
+    return Json.write(meta);
   }
 
   private static DenseLayer exportLayer(Layer layer, int index, ExportOptions options, List<Map<String, Object>> info) {
