@@ -8,6 +8,7 @@ package dev.quill.runtime;
  * {@code B_i} rows of {@code B_j} floats, stored flat as {@code embeddings[j][i][token_i * B_j + t]}.
  */
 public final class AutoregressiveHead implements Head {
+  private final FactorizedHead base;
   private final DenseLayer output;
   private final int[] vocab;
   private final int[] offsets;
@@ -15,7 +16,7 @@ public final class AutoregressiveHead implements Head {
 
   /** Output layer, vocabularies and {@code embeddings[j][i]} for {@code i < j} (length {@code B_i * B_j}). */
   public AutoregressiveHead(DenseLayer output, int[] vocab, float[][][] embeddings) {
-    new FactorizedHead(output, vocab);
+    this.base = new FactorizedHead(output, vocab);
     if (embeddings.length != vocab.length) {
       throw new IllegalArgumentException("autoregressive head: " + embeddings.length + " embedding groups for "
           + vocab.length + " tokens");
@@ -58,22 +59,22 @@ public final class AutoregressiveHead implements Head {
 
   @Override
   public int inputWidth() {
-    return output.nIn();
+    return base.inputWidth();
   }
 
   @Override
   public int outputWidth() {
-    return output.nOut();
+    return base.outputWidth();
   }
 
   @Override
   public int numTokens() {
-    return vocab.length;
+    return base.numTokens();
   }
 
   @Override
   public int vocabSize(int j) {
-    return vocab[j];
+    return base.vocabSize(j);
   }
 
   @Override
