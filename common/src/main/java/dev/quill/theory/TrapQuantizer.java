@@ -14,7 +14,12 @@ package dev.quill.theory;
  * </ul>
  * Under the expert the state contracts into {@code I_P}, where the error is {@code O(eps)}; under the
  * quantized policy it is trapped in a 2-cycle between {@code I_T1} and {@code I_T2} with {@code Omega(1)}
- * error at every step. Immutable.
+ * error at every step.
+ *
+ * <p>The same quantizer acts on actions ({@link #tokenOfAction}, {@link #decode}): since {@code arctan} is
+ * a bijection, each state region is the preimage of an action interval ({@code arctan} of its ends), so
+ * {@code decode(tokenOfAction(arctan x), arctan x) == learned(x)}. Applied to a stochastic expert's sampled
+ * action it gives the push-forward {@code q#pi*} used by {@link StochasticTrapExperiment}. Immutable.
  */
 public final class TrapQuantizer {
   /** State coefficient. */
@@ -26,7 +31,25 @@ public final class TrapQuantizer {
   /** Offset of I_T1 in units of eps. */
   public static final double D = 1.2;
 
+  /** The token of an action: the default branch (a shift by {@code -eps/2}) or one of the three trap codes. */
+  public enum Token {
+    /** {@code arctan x - eps/2} branch: the token identifies the action, decoded as {@code a - eps/2}. */
+    DEFAULT,
+    /** The action interval of {@code I_P}. */
+    P,
+    /** The action interval of {@code I_T1}. */
+    T1,
+    /** The action interval of {@code I_T2}. */
+    T2
+  }
+
   private final double eps;
+  private final double pLo;
+  private final double pHi;
+  private final double t1Lo;
+  private final double t1Hi;
+  private final double t2Lo;
+  private final double t2Hi;
 
   /** The quantizer for resolution {@code eps}, in (0, 0.1]. */
   public TrapQuantizer(double eps) {
@@ -34,6 +57,49 @@ public final class TrapQuantizer {
       throw new IllegalArgumentException("eps must be in (0, 0.1], got " + eps);
     }
     this.eps = eps;
+    this.pLo = Math.atan(-K * eps / 2);
+    this.pHi = Math.atan(K * eps / 2);
+    this.t1Lo = Math.atan(D * eps);
+    this.t1Hi = Math.atan((D + 1) * eps);
+    this.t2Lo = Math.atan(A * D * eps + B);
+    this.t2Hi = Math.atan(A * (D + 1) * eps + B);
+  }
+
+  /** The token of action {@code a}: the code whose action interval contains it, else {@link Token#DEFAULT}. */
+  public Token tokenOfAction(double a) {
+    if (a >= pLo && a <= pHi) {
+      return Token.P;
+    }
+    if (a >= t1Lo && a <= t1Hi) {
+      return Token.T1;
+    }
+    if (a >= t2Lo && a <= t2Hi) {
+      return Token.T2;
+    }
+    return Token.DEFAULT;
+  }
+
+  /**
+   * The decoded action of {@code token}; {@code a} is the action it was taken from, needed only for
+   * {@link Token#DEFAULT}, whose decoded action is {@code a - eps/2}.
+   */
+  public double decode(Token token, double a) {
+    return switch (token) {
+      case P -> (D + 0.5) * eps / B;
+      case T1 -> 1.0;
+      case T2 -> (D + 1) * (1 - A * A) * eps / B - A;
+      case DEFAULT -> a - eps / 2;
+    };
+  }
+
+  /** The learned quantizer applied to action {@code a}: {@code decode(tokenOfAction(a), a)}. */
+  public double quantizeAction(double a) {
+    return decode(tokenOfAction(a), a);
+  }
+
+  /** Binning applied to action {@code a}: the centre of its bin of width {@code eps}. */
+  public double binAction(double a) {
+    return eps * (Math.floor(a / eps) + 0.5);
   }
 
   /** The expert's action. */

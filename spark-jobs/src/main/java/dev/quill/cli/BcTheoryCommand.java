@@ -13,15 +13,15 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code quill experiment bc-theory}: tables 1–3 of the BC-quantization theory, as text, CSV and PNG. */
+/** {@code quill experiment bc-theory}: tables 1–6 of the BC-quantization theory, as text, CSV and PNG. */
 @Command(name = "bc-theory", mixinStandardHelpOptions = true,
-    description = "Quantized experts on stable/unstable systems, the Theorem-6 trap, and (--learned) policies trained by Quill "
+    description = "Quantized experts on stable/unstable systems, the Theorem-6 trap (deterministic and stochastic experts, exact/learned/biased models), and (--learned) policies trained by Quill "
         + "for every tokenizer x head vs bins and demonstrations (Cao & Xie 2026).")
 final class BcTheoryCommand implements Callable<Integer> {
-  @Option(names = "--episodes", description = "initial states per cell of tables 1-2 (default: 200)")
+  @Option(names = "--episodes", description = "initial states per cell of tables 1-2 and 4-6 (default: 200)")
   int episodes = 200;
 
-  @Option(names = "--trap-horizon", description = "horizon of table 2 (default: 512)")
+  @Option(names = "--trap-horizon", description = "horizon of tables 2, 4 and 6 (default: 512)")
   int trapHorizon = 512;
 
   @Option(names = "--seed", description = "seed (default: 7)")

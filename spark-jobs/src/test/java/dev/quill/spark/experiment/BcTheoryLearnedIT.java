@@ -47,7 +47,8 @@ class BcTheoryLearnedIT {
     assertTrue(r.learned().stream().allMatch(row -> Double.isFinite(row.meanReturn()) && row.expertSuccess() >= 0.9),
         r.learned().toString());
     for (String f : List.of("tables.md", "table1_binning.csv", "table2_trap.csv", "table3_learned.csv", "table1_binning.png",
-        "table2_trap.png", "table3_linear_success_vs_B.png", "table3_linear_return_vs_n.png")) {
+        "table2_trap.png", "table3_linear_success_vs_B.png", "table3_linear_return_vs_n.png", "table4_stochastic.csv",
+        "table6_models.png")) {
       assertTrue(Files.size(dir.resolve("out").resolve(f)) > 0, f);
     }
     assertEquals(16, Files.readAllLines(dir.resolve("out/table3_learned.csv")).size());
