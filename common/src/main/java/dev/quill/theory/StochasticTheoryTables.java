@@ -110,8 +110,11 @@ public final class StochasticTheoryTables {
     sb.append("Prediction (papers.md claim 7): the learned quantizer's flat Omega(1) regret shrinks or vanishes as sigma grows.\n\n");
     sb.append("| sigma | eps | in-dist. error (/eps) | learned regret | (/eps) | learned error | binning regret | binning error "
         + "| learned + model (/eps) |\n|---|---|---|---|---|---|---|---|---|\n");
-    for (StochasticTrapExperiment.Row r : noise) {
-      sb.append(String.format("| %.4g | 1/%d | %.2f | %.4g | %.2f | %.4g | %.2e | %.4g | %.2f |%n", r.sigma(), Math.round(1 / r.eps()),
+    for (int i = 0; i < noise.size(); i++) {
+      StochasticTrapExperiment.Row r = noise.get(i);
+      double[] level = SIGMAS[i / TheoryTables.EPS.length];
+      String sigma = level[1] > 0 ? String.format("%.4g (%d eps)", r.sigma(), (int) level[1]) : String.format("%.4g", r.sigma());
+      sb.append(String.format("| %s | 1/%d | %.2f | %.4g | %.2f | %.4g | %.2e | %.4g | %.2f |%n", sigma, Math.round(1 / r.eps()),
           r.inDistributionError() / r.eps(), r.learned().regret(), r.learned().regret() / r.eps(), r.learned().error(),
           r.binned().regret(), r.binned().error(), r.model().regret() / r.eps()));
     }
