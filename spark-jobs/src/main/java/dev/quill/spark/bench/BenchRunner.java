@@ -76,8 +76,8 @@ public final class BenchRunner {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
             "--mode", mode, "--averaging-frequency", "" + o.averagingFrequency(), "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
             "--json", json.toString()));
-        // The single-JVM row gets one native thread per core (Quill's choice, NativeThreads); every other
-        // Quill row one thread per worker.
+        // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
+        // Quill row one native thread per worker or lane.
         String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
         if (exec(cmd, Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
           JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
@@ -101,6 +101,7 @@ public final class BenchRunner {
       case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
       case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), 1 thread";
       case "single" -> "Quill single JVM + fused step + threads chosen by Quill (1 per core)";
+      case "lanes" -> "Quill single JVM + fused step + data-parallel lanes (1 per core, 1 BLAS thread each)";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
           + ", DL4J training master, export (before)" : "Quill Spark " + mode + " + fused parameter averaging, 1 thread per worker";
     };

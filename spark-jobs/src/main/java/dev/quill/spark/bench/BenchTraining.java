@@ -37,7 +37,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class BenchTraining {
   /** Modes that train in this JVM without Spark. */
-  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single");
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single", "lanes");
 
   private BenchTraining() {}
 
@@ -45,7 +45,8 @@ public final class BenchTraining {
    * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
    * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
    * native thread), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
-   * core), or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
+   * core), {@code lanes} (fused step with one data-parallel lane per core, each with one native thread),
+   * or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
    * approach ({@code local[2]:export} for DL4J's training master).
    */
   public static Map<String, Object> run(String mode, Path train, Path heldout, int epochs, int bins, int hidden,
@@ -62,8 +63,10 @@ public final class BenchTraining {
       System.out.println("[" + mode + "] native threads: " + NativeThreads.describe());
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net);
-      StepProfile profile = step != null && !"single".equals(mode) ? step.startProfiling() : null;
+      boolean oneThread = !"single".equals(mode) && !"lanes".equals(mode);
+      FusedPolicyStep step = "dl4j".equals(mode) ? null
+          : new FusedPolicyStep(net, "lanes".equals(mode) ? NativeThreads.forSingleJvm() : 1);
+      StepProfile profile = step != null && oneThread ? step.startProfiling() : null;
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
@@ -76,7 +79,7 @@ public final class BenchTraining {
         cpuMark[0] = tmx.getCurrentThreadCpuTime();
       }, step);
       stats = scored;
-      if (!"single".equals(mode)) {
+      if (oneThread) {
         // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
         metrics.put("examples_per_cpu_s", trainBlock.size() * (double) epochs / (cpuMark[1] / 1e9));
       }
