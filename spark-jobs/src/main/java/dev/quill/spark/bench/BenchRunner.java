@@ -142,8 +142,8 @@ public final class BenchRunner {
     double peer = rows.stream().filter(r -> r.name().startsWith("PyTorch")).mapToDouble(Row::examplesPerSecond).findFirst()
         .orElse(Double.NaN);
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs%n%n",
-        o.n(), o.epochs()));
+    sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs;"
+        + " every Quill row train.init=%s%n%n", o.n(), o.epochs(), BenchTraining.INIT));
     sb.append("| run | ex/s | ratio to peer | ratio to ceiling | final held-out loss | peak RSS (MiB) |\n");
     sb.append("|---|---|---|---|---|---|\n");
     for (Row r : rows) {

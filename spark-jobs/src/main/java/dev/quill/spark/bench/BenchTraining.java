@@ -38,6 +38,11 @@ import org.nd4j.linalg.dataset.DataSet;
 public final class BenchTraining {
   /** Modes that train in this JVM without Spark. */
   public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single", "lanes");
+  /**
+   * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
+   * peer's, so that the rows compare training speed at the peer's final loss (README, Performance).
+   */
+  public static final String INIT = "torch";
 
   private BenchTraining() {}
 
@@ -54,7 +59,8 @@ public final class BenchTraining {
     ExampleBlock trainBlock = load(train, bins);
     ExampleBlock heldBlock = load(heldout, bins);
     DataSet held = heldBlock.toMinibatches(heldBlock.size(), null).get(0);
-    TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto");
+    TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto")
+        .withInit(INIT);
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();
@@ -97,7 +103,7 @@ public final class BenchTraining {
       String master = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
-          approach);
+          approach).withInit(INIT);
       stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
