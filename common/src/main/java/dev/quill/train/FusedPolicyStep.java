@@ -92,6 +92,15 @@ public final class FusedPolicyStep {
     this.adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), Math.toIntExact(network.numParams()));
   }
 
+  /**
+   * Whether this JVM computes the softmax and log-loss of rows of {@code numBins} logits with the Java
+   * Vector API kernel ({@code --add-modules jdk.incubator.vector}, see README, Performance) rather than
+   * with ND4J's softmax op.
+   */
+  public static boolean vectorSoftmax(int numBins) {
+    return SoftmaxLoss.vectorized(numBins);
+  }
+
   /** Number of data-parallel lanes. */
   public int lanes() {
     return lanes.length;

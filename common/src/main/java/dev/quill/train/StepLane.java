@@ -106,18 +106,29 @@ final class StepLane {
       }
       phase.accept(1 + i);
     }
-    // Loss: one softmax over the [n * D, B] view; -log p[label] and p - onehot at the label entries only.
-    Nd4j.exec(new SoftMax(b.logits2d, b.prob2d, 1));
-    double sum = 0;
-    for (int r = 0; r < b.labels.length; r++) {
-      int idx = b.labels[r];
-      float p = b.probPointer.get(idx);
-      sum += p > 0 ? -Math.log(p) : exactRowLoss(b, r, idx);
-      b.probPointer.put(idx, p - 1f);
+    // Loss: softmax over each of the n * D rows of B logits; log-loss and p - onehot at the label entries only;
+    // dL/dz = (p - onehot) / (D * total), the loss's per-head mean and DL4J's division by the minibatch.
+    double scale = 1.0 / ((double) numHeads * total);
+    double sum;
+    INDArray delta;
+    if (b.zHeap != null) {
+      int len = n * numHeads * numBins;
+      b.logitsPointer.get(b.zHeap, 0, len);
+      sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale);
+      b.probPointer.put(b.deltaHeap, 0, len);
+      delta = b.prob;
+    } else {
+      Nd4j.exec(new SoftMax(b.logits2d, b.prob2d, 1));
+      sum = 0;
+      for (int r = 0; r < b.labels.length; r++) {
+        int idx = b.labels[r];
+        float p = b.probPointer.get(idx);
+        sum += p > 0 ? -Math.log(p) : exactRowLoss(b, r, idx);
+        b.probPointer.put(idx, p - 1f);
+      }
+      delta = b.prob.muli(scale);
     }
     phase.accept(1 + numLayers);
-    // Backward: dL/dz = (p - onehot) / (D * total), the loss's per-head mean and DL4J's division by the minibatch.
-    INDArray delta = b.prob.muli(1.0 / ((double) numHeads * total));
     for (int i = numLayers - 1; i >= 0; i--) {
       Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
       Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
@@ -160,6 +171,8 @@ final class StepLane {
     final FloatPointer probPointer;
     final int[] labels;
     final INDArray ones;
+    final float[] zHeap;
+    final float[] deltaHeap;
 
     Buffers(int n) {
       xHost = new float[Math.toIntExact(n * nIn[0])];
@@ -180,6 +193,9 @@ final class StepLane {
       probPointer = new FloatPointer(prob.data().addressPointer());
       labels = new int[n * numHeads];
       ones = Nd4j.ones(DataType.FLOAT, 1, n);
+      boolean vector = SoftmaxLoss.vectorized(numBins);
+      zHeap = vector ? new float[n * numHeads * numBins] : null;
+      deltaHeap = vector ? new float[n * numHeads * numBins] : null;
     }
   }
 }

@@ -73,6 +73,10 @@ public final class BenchRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if ("fused-1t".equals(mode)) {
+          // The fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
+          cmd.add("-Dquill.vectorSoftmax=false");
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
             "--mode", mode, "--averaging-frequency", "" + o.averagingFrequency(), "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
             "--json", json.toString()));
@@ -99,11 +103,13 @@ public final class BenchRunner {
   static String rowName(String mode) {
     return switch (mode) {
       case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
-      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), 1 thread";
-      case "single" -> "Quill single JVM + fused step + threads chosen by Quill (1 per core)";
-      case "lanes" -> "Quill single JVM + fused step + data-parallel lanes (1 per core, 1 BLAS thread each)";
+      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), ND4J softmax, 1 thread";
+      case "fused-1t-vec" -> "Quill single JVM + fused step + Vector API softmax/log-loss, 1 thread";
+      case "single" -> "Quill single JVM + fused step + Vector API softmax + BLAS threads chosen by Quill (1 per core)";
+      case "lanes" -> "Quill single JVM + fused step + Vector API softmax + data-parallel lanes (1 per core, 1 BLAS thread each)";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
-          + ", DL4J training master, export (before)" : "Quill Spark " + mode + " + fused parameter averaging, 1 thread per worker";
+          + ", DL4J training master, export (before)" : "Quill Spark " + mode
+          + " + fused parameter averaging + Vector API softmax, 1 thread per worker";
     };
   }
 

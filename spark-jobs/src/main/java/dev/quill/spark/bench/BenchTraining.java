@@ -37,7 +37,7 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class BenchTraining {
   /** Modes that train in this JVM without Spark. */
-  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single", "lanes");
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "single", "lanes");
   /**
    * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
    * peer's, so that the rows compare training speed at the peer's final loss (README, Performance).
@@ -49,7 +49,8 @@ public final class BenchTraining {
   /**
    * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
    * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
-   * native thread), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
+   * native thread; {@code fused-1t-vec} the same row, run by {@code quill bench} with the Vector API softmax
+   * where {@code fused-1t} runs without it), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
    * core), {@code lanes} (fused step with one data-parallel lane per core, each with one native thread),
    * or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
    * approach ({@code local[2]:export} for DL4J's training master).
@@ -66,7 +67,8 @@ public final class BenchTraining {
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (SINGLE_MODES.contains(mode)) {
       NativeThreads.set("single".equals(mode) ? NativeThreads.forSingleJvm() : 1);
-      System.out.println("[" + mode + "] native threads: " + NativeThreads.describe());
+      System.out.println("[" + mode + "] native threads: " + NativeThreads.describe() + ", Vector API softmax: "
+          + FusedPolicyStep.vectorSoftmax(bins));
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
       boolean oneThread = !"single".equals(mode) && !"lanes".equals(mode);
@@ -113,6 +115,7 @@ public final class BenchTraining {
     metrics.put("heldout_loss", stats.get(stats.size() - 1).heldoutLoss());
     metrics.put("epoch_heldout_losses", stats.stream().map(EpochStats::heldoutLoss).toList());
     metrics.put("peak_rss_mb", peakRssMb());
+    metrics.put("vector_softmax", !"dl4j".equals(mode) && FusedPolicyStep.vectorSoftmax(bins));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("mode", mode);
     params.put("n", trainBlock.size());
