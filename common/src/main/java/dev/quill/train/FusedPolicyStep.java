@@ -19,9 +19,10 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * for such a network (same loss, gradient, division by the minibatch size, Adam op and iteration count;
  * the tests compare parameters after several steps), but without the work DL4J repeats or spreads over
  * many small operations: the output layer's forward GEMM and softmax run once per step (DL4J runs both
- * twice, once for the gradient and once for the score), the D softmaxes run as one native softmax over a
- * {@code [batch * D, B]} view, the loss and the one-hot subtraction touch only the {@code batch * D}
- * label entries (read and written in place, no one-hot matrix), bias gradients are one {@code 1 x n}
+ * twice, once for the gradient and once for the score), the D softmaxes run in one pass over the
+ * {@code [batch * D, B]} logits (a Java Vector API kernel, {@link VectorSoftmax}, where the JVM has the
+ * module, else one native softmax op), the loss and the one-hot subtraction touch only the {@code batch * D}
+ * label entries (no one-hot matrix), bias gradients are one {@code 1 x n}
  * GEMM each (ND4J's column sum is 5x slower), and Adam runs as one vectorizable Java loop over all
  * parameters (see {@link FlatAdam}). Backpropagation follows the chain rule for {@code relu(x W + b)}
  * layers (Rumelhart et al. 1986); the loss is the log-loss of Cao &amp; Xie 2026 over quantized actions.
