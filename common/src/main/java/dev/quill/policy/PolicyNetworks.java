@@ -6,6 +6,7 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
@@ -15,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
@@ -73,23 +75,56 @@ public final class PolicyNetworks {
    */
   public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, List<Integer> hidden,
       IUpdater updater, long seed, DataType dataType) {
+    return factorized(stateDim, actionDim, numBins, hidden, updater, seed, dataType, "dl4j");
+  }
+
+  /**
+   * The factorized token policy with weight initialization {@code init} ({@link TrainConfig#init}):
+   * {@code dl4j} (He-normal hidden layers, Xavier output layer) or {@code torch} (every layer's weights
+   * {@code U(-1/sqrt(fan_in), 1/sqrt(fan_in))}, the bound of PyTorch's {@code nn.Linear}, Paszke et al. 2019);
+   * biases start at 0.
+   *
+   * @param dataType {@link DataType#FLOAT} for training, {@link DataType#DOUBLE} for gradient checks
+   * @throws IllegalArgumentException naming {@code train.init} for another value
+   */
+  public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, List<Integer> hidden,
+      IUpdater updater, long seed, DataType dataType, String init) {
+    if (!TrainConfig.INITS.contains(init)) {
+      throw new IllegalArgumentException("train.init is '" + init + "', allowed: " + TrainConfig.INITS);
+    }
+    boolean torch = "torch".equals(init);
     NeuralNetConfiguration.ListBuilder list = base(updater, seed, dataType).list();
     int in = stateDim;
     for (int width : hidden) {
-      list.layer(new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU).build());
+      DenseLayer.Builder layer = new DenseLayer.Builder().nIn(in).nOut(width).activation(Activation.RELU);
+      if (torch) {
+        layer.weightInit(torchInit(in));
+      }
+      list.layer(layer.build());
       in = width;
     }
-    list.layer(new OutputLayer.Builder(new FactorizedTokenCrossEntropy(actionDim, numBins))
+    OutputLayer.Builder output = new OutputLayer.Builder(new FactorizedTokenCrossEntropy(actionDim, numBins))
         .nIn(in).nOut((long) actionDim * numBins)
-        .activation(Activation.IDENTITY)
-        .weightInit(WeightInit.XAVIER)
-        .build());
+        .activation(Activation.IDENTITY);
+    if (torch) {
+      output.weightInit(torchInit(in));
+    } else {
+      output.weightInit(WeightInit.XAVIER);
+    }
+    list.layer(output.build());
     return list.build();
+  }
+
+  /** PyTorch's {@code nn.Linear} weight distribution for {@code fanIn} inputs. */
+  private static WeightInitDistribution torchInit(int fanIn) {
+    double bound = 1 / Math.sqrt(fanIn);
+    return new WeightInitDistribution(new UniformDistribution(-bound, bound));
   }
 
   /** The factorized policy for {@code config} in single precision. */
   public static MultiLayerConfiguration factorized(int stateDim, int actionDim, int numBins, TrainConfig config, long seed) {
-    return factorized(stateDim, actionDim, numBins, config.hidden(), new Adam(config.learningRate()), seed, DataType.FLOAT);
+    return factorized(stateDim, actionDim, numBins, config.hidden(), new Adam(config.learningRate()), seed, DataType.FLOAT,
+        config.init());
   }
 
   /**

@@ -30,6 +30,10 @@ import java.util.List;
  *     (policies written before the key existed) reads as {@code mlp}
  * @param convChannels output channels of the convolution layers of {@code conv}, 1 to 6 layers, each in [1, 1024];
  *     absent reads as {@code [16, 32]}
+ * @param init weight initialization of the {@code mlp} network's dense layers: {@code dl4j} (He-normal for the
+ *     hidden ReLU layers, Xavier for the output layer: Quill's initialization before the key existed) or
+ *     {@code torch} (PyTorch's {@code nn.Linear}: {@code U(-1/sqrt(fan_in), 1/sqrt(fan_in))}); biases start at 0
+ *     either way (DL4J initializes biases to a constant); absent reads as {@code dl4j}
  */
 public record TrainConfig(
     String head,
@@ -42,7 +46,8 @@ public record TrainConfig(
     String decoding,
     long decodingSeed,
     String network,
-    List<Integer> convChannels) implements java.io.Serializable {
+    List<Integer> convChannels,
+    String init) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");
   /** Allowed values of {@link #decoding()}. */
@@ -51,6 +56,8 @@ public record TrainConfig(
   public static final List<String> APPROACHES = List.of("auto", "fused", "export", "direct");
   /** Allowed values of {@link #network()}. */
   public static final List<String> NETWORKS = List.of("mlp", "conv");
+  /** Allowed values of {@link #init()}. */
+  public static final List<String> INITS = List.of("dl4j", "torch");
 
   /** Validates every key. */
   public TrainConfig {
@@ -80,12 +87,22 @@ public record TrainConfig(
       Checks.inRange("convChannels[" + i + "]", convChannels.get(i), 1, 1024);
     }
     convChannels = List.copyOf(convChannels);
+    init = init == null ? "dl4j" : init;
+    Checks.oneOf("init", init, INITS);
+  }
+
+  /** A configuration with the {@code dl4j} initialization (the keys that existed before {@code init}). */
+  public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
+      String approach, String decoding, long decodingSeed, String network, List<Integer> convChannels) {
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding, decodingSeed, network,
+        convChannels, "dl4j");
   }
 
   /** A configuration with greedy decoding (decoding seed 0). */
   public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
       String approach) {
-    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy", 0L, "mlp", List.of(16, 32));
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy", 0L, "mlp", List.of(16, 32),
+        "dl4j");
   }
 
   /** Whether the head predicts tokens (every head but {@code continuous}). */
@@ -96,13 +113,19 @@ public record TrainConfig(
   /** A copy with another number of epochs. */
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(head, hidden, newEpochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels);
+        decodingSeed, network, convChannels, init);
+  }
+
+  /** A copy with another weight initialization ({@link #INITS}). */
+  public TrainConfig withInit(String newInit) {
+    return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
+        decodingSeed, network, convChannels, newInit);
   }
 
   /** An MLP configuration (the keys that existed before {@code network}). */
   public static TrainConfig mlp(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate,
       int averagingFrequency, String approach) {
     return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, "greedy",
-        0L, "mlp", List.of(16, 32));
+        0L, "mlp", List.of(16, 32), "dl4j");
   }
 }

@@ -16,7 +16,8 @@ import org.nd4j.linalg.learning.config.Adam;
  *
  * <p>The heap copies of {@code m} and {@code v} are the truth between {@link #flush} calls: call
  * {@link #flush} before anything reads or saves the network's updater state (DL4J's {@code M}/{@code V}
- * views), and build a new instance after the state was changed from outside. Not thread-safe.
+ * views), and build a new instance after the state was changed from outside. Not thread-safe (its
+ * own lanes work on disjoint parameter ranges).
  */
 final class FlatAdam {
   private final Adam config;
@@ -25,6 +26,8 @@ final class FlatAdam {
   private final float[] m;
   private final float[] v;
   private final float[] g;
+  private final float[] other;
+  private final float[] p;
   private final int n;
 
   /** Copies the state of DL4J's {@code updater} (which covers all {@code n} parameters). */
@@ -39,37 +42,75 @@ final class FlatAdam {
     this.m = mView.dup().data().asFloat();
     this.v = vView.dup().data().asFloat();
     this.g = new float[n];
+    this.other = new float[n];
+    this.p = new float[n];
   }
 
   /**
-   * Replaces the gradient in {@code gradient} (a contiguous float vector of the {@code n} parameters)
-   * by the Adam update to subtract from the parameters, for 0-based {@code iteration}.
+   * Applies one Adam step for 0-based {@code iteration}: the gradient is the sum of the first
+   * {@code count} of {@code gradients} (contiguous float vectors of the {@code n} parameters, e.g. the
+   * lanes of a data-parallel step), and the update is subtracted from {@code params} in place. The
+   * parameter range is split into {@code pool.size()} contiguous parts, one per lane; every element
+   * is computed by the same float expression whatever the split, so the result does not depend on the
+   * number of lanes.
    */
-  void apply(INDArray gradient, int iteration, int epoch) {
-    FloatPointer ptr = pointer(gradient);
-    ptr.get(g, 0, n);
+  void apply(INDArray[] gradients, int count, INDArray params, int iteration, int epoch, LanePool pool) {
+    if (count < 1 || count > gradients.length) {
+      throw new IllegalArgumentException("count must be in [1, " + gradients.length + "], got " + count);
+    }
+    FloatPointer[] g = new FloatPointer[count];
+    for (int k = 0; k < count; k++) {
+      g[k] = pointer(gradients[k]);
+    }
+    FloatPointer p = pointer(params);
     double b1 = config.getBeta1();
     double b2 = config.getBeta2();
-    float beta1 = (float) b1;
-    float beta2 = (float) b2;
-    float oneMinusBeta1 = (float) (1 - b1);
-    float oneMinusBeta2 = (float) (1 - b2);
-    float eps = (float) config.getEpsilon();
     double t = iteration + 1;
     double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+    float eps = (float) config.getEpsilon();
     float alphaT = alpha == 0 || Double.isNaN(alpha) ? eps : (float) alpha;
+    int parts = pool.size();
+    pool.run(parts, part -> {
+      int lo = (int) ((long) n * part / parts);
+      int hi = (int) ((long) n * (part + 1) / parts);
+      update(g, p, lo, hi, new float[] {(float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), eps, alphaT});
+    });
+  }
+
+  /**
+   * Adam on parameters {@code [lo, hi)}: sums the lanes' gradients, updates m and v, subtracts the update;
+   * {@code c} holds beta1, beta2, 1 - beta1, 1 - beta2 (rounded from double), epsilon and alpha_t.
+   */
+  private void update(FloatPointer[] grads, FloatPointer params, int lo, int hi, float[] c) {
+    float beta1 = c[0];
+    float beta2 = c[1];
+    float oneMinusBeta1 = c[2];
+    float oneMinusBeta2 = c[3];
+    float eps = c[4];
+    float alphaT = c[5];
+    int len = hi - lo;
+    new FloatPointer(grads[0]).position(lo).get(g, lo, len);
+    for (int k = 1; k < grads.length; k++) {
+      new FloatPointer(grads[k]).position(lo).get(other, lo, len);
+      for (int i = lo; i < hi; i++) {
+        g[i] += other[i];
+      }
+    }
+    FloatPointer paramsAtLo = new FloatPointer(params).position(lo);
+    paramsAtLo.get(p, lo, len);
     float[] m = this.m;
     float[] v = this.v;
     float[] g = this.g;
-    for (int i = 0; i < n; i++) {
+    float[] p = this.p;
+    for (int i = lo; i < hi; i++) {
       float gi = g[i];
       float mi = beta1 * m[i] + gi * oneMinusBeta1;
       float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
       m[i] = mi;
       v[i] = vi;
-      g[i] = mi * alphaT / ((float) Math.sqrt(vi) + eps);
+      p[i] -= mi * alphaT / ((float) Math.sqrt(vi) + eps);
     }
-    ptr.put(g, 0, n);
+    paramsAtLo.put(p, lo, len);
   }
 
   /** Re-reads {@code m} and {@code v} from DL4J's updater state. */

@@ -1,23 +1,13 @@
 package dev.quill.train;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
-import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.AdamUpdater;
 
 /**
@@ -29,9 +19,10 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * for such a network (same loss, gradient, division by the minibatch size, Adam op and iteration count;
  * the tests compare parameters after several steps), but without the work DL4J repeats or spreads over
  * many small operations: the output layer's forward GEMM and softmax run once per step (DL4J runs both
- * twice, once for the gradient and once for the score), the D softmaxes run as one native softmax over a
- * {@code [batch * D, B]} view, the loss and the one-hot subtraction touch only the {@code batch * D}
- * label entries (read and written in place, no one-hot matrix), bias gradients are one {@code 1 x n}
+ * twice, once for the gradient and once for the score), the D softmaxes run in one pass over the
+ * {@code [batch * D, B]} logits (a Java Vector API kernel, {@link VectorSoftmax}, where the JVM has the
+ * module, else one native softmax op), the loss and the one-hot subtraction touch only the {@code batch * D}
+ * label entries (no one-hot matrix), bias gradients are one {@code 1 x n}
  * GEMM each (ND4J's column sum is 5x slower), and Adam runs as one vectorizable Java loop over all
  * parameters (see {@link FlatAdam}). Backpropagation follows the chain rule for {@code relu(x W + b)}
  * layers (Rumelhart et al. 1986); the loss is the log-loss of Cao &amp; Xie 2026 over quantized actions.
@@ -40,68 +31,80 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * updater state DL4J saves and restores, and the iteration count. Networks this step does not cover
  * (weight noise for QAT, other losses such as DistilledTokenCrossEntropy, dropout, regularization,
  * gradient normalization, updaters other than Adam) are reported by {@link #unsupportedReason} and
- * must be trained with {@code fit}. Not thread-safe: one instance per network and thread.
+ * must be trained with {@code fit}. With several lanes (data parallelism inside the JVM), each lane
+ * computes the gradient of its share of the minibatch on its own thread ({@link StepLane}) and the
+ * sum goes through one Adam step split over the same threads. Not thread-safe: one instance per
+ * network and calling thread.
  */
 public final class FusedPolicyStep {
   private final MultiLayerNetwork network;
   private final int numLayers;
   private final int numHeads;
-  private final int numBins;
-  private final long[] nIn;
-  private final long[] nOut;
-  private final INDArray[] weights;
-  private final INDArray[] biases;
-  private final INDArray gradient;
-  private final INDArray[] weightGrads;
-  private final INDArray[] biasGrads;
+  private final long stateDim;
+  private final StepLane[] lanes;
+  private final INDArray[] laneGradients;
+  private final LanePool pool;
   private final FlatAdam adam;
-  private final Map<Integer, Buffers> buffers = new HashMap<>();
   private StepProfile profile;
 
   /**
-   * Prepares the step for {@code network} (already initialized).
+   * Prepares the step for {@code network} (already initialized), computed on the calling thread.
    *
    * @throws IllegalArgumentException if {@link #unsupportedReason} is not empty
    */
   public FusedPolicyStep(MultiLayerNetwork network) {
+    this(network, 1);
+  }
+
+  /**
+   * Prepares the step for {@code network} (already initialized) with {@code lanes} data-parallel
+   * lanes: each minibatch is cut into {@code lanes} nearly equal runs of rows, each lane computes the
+   * forward and backward pass of its rows on its own thread (lane 0 on the caller's), the lanes'
+   * gradients are summed, and Adam runs on {@code lanes} parameter ranges at once. The update equals
+   * the 1-lane update up to float rounding (sums of GEMM partial products in another order). Give each
+   * lane one BLAS thread ({@link NativeThreads#set}{@code (1)}) so that lanes do not compete for cores.
+   *
+   * @throws IllegalArgumentException if {@link #unsupportedReason} is not empty or {@code lanes < 1}
+   */
+  public FusedPolicyStep(MultiLayerNetwork network, int lanes) {
     unsupportedReason(network).ifPresent(reason -> {
       throw new IllegalArgumentException("the fused step does not support this network: " + reason);
     });
+    if (lanes < 1) {
+      throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
+    }
     this.network = network;
     this.numLayers = network.getnLayers();
     FactorizedTokenCrossEntropy loss = (FactorizedTokenCrossEntropy) ((OutputLayer) network.getLayer(numLayers - 1)
         .conf().getLayer()).getLossFn();
     this.numHeads = loss.getNumHeads();
-    this.numBins = loss.getNumBins();
-    this.nIn = new long[numLayers];
-    this.nOut = new long[numLayers];
-    this.weights = new INDArray[numLayers];
-    this.biases = new INDArray[numLayers];
-    this.weightGrads = new INDArray[numLayers];
-    this.biasGrads = new INDArray[numLayers];
-    this.gradient = Nd4j.create(DataType.FLOAT, network.params().shape(), 'c');
-    INDArray gradientRow = gradient.reshape(1, network.numParams());
-    long offset = 0;
-    for (int i = 0; i < numLayers; i++) {
-      Layer layer = network.getLayer(i);
-      org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf =
-          (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer.conf().getLayer();
-      nIn[i] = conf.getNIn();
-      nOut[i] = conf.getNOut();
-      weights[i] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-      biases[i] = layer.getParam(DefaultParamInitializer.BIAS_KEY);
-      long n = layer.numParams();
-      Map<String, INDArray> views = DefaultParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(),
-          gradientRow.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(offset, offset + n)));
-      weightGrads[i] = views.get(DefaultParamInitializer.WEIGHT_KEY);
-      biasGrads[i] = views.get(DefaultParamInitializer.BIAS_KEY).reshape(1, nOut[i]);
-      offset += n;
+    this.stateDim = network.getLayer(0).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0);
+    this.lanes = new StepLane[lanes];
+    this.laneGradients = new INDArray[lanes];
+    for (int k = 0; k < lanes; k++) {
+      this.lanes[k] = new StepLane(network, loss.getNumHeads(), loss.getNumBins());
+      this.laneGradients[k] = this.lanes[k].gradient();
     }
+    this.pool = new LanePool(lanes);
     UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
     if (block.getGradientUpdater() == null) {
       block.init();
     }
     this.adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), Math.toIntExact(network.numParams()));
+  }
+
+  /**
+   * Whether this JVM computes the softmax and log-loss of rows of {@code numBins} logits with the Java
+   * Vector API kernel ({@code --add-modules jdk.incubator.vector}, see README, Performance) rather than
+   * with ND4J's softmax op.
+   */
+  public static boolean vectorSoftmax(int numBins) {
+    return SoftmaxLoss.vectorized(numBins);
+  }
+
+  /** Number of data-parallel lanes. */
+  public int lanes() {
+    return lanes.length;
   }
 
   /**
@@ -148,129 +151,34 @@ public final class FusedPolicyStep {
 
   /**
    * Fits one minibatch: examples {@code order[from] .. order[from + n - 1]} of {@code block}. Updates
-   * the network's parameters, Adam state, iteration count and score, like {@code network.fit}.
+   * the network's parameters, Adam state, iteration count and score, like {@code network.fit}. With
+   * several lanes, the profile (if any) records lane 0's thread.
    *
    * @return the minibatch's mean log-loss (nats, mean over heads), the value {@code network.score()} then
    *     reports
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {
-    if (block.stateDim() != nIn[0] || block.numHeads() != numHeads) {
+    if (block.stateDim() != stateDim || block.numHeads() != numHeads) {
       throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and " + block.numHeads()
-          + " tokens, the network expects " + nIn[0] + " and " + numHeads);
+          + " tokens, the network expects " + stateDim + " and " + numHeads);
     }
     phase(-1);
-    Buffers b = buffers.computeIfAbsent(n, Buffers::new);
-    int sd = block.stateDim();
-    for (int k = 0; k < n; k++) {
-      int src = order[from + k];
-      System.arraycopy(block.states(), src * sd, b.xHost, k * sd, sd);
-      for (int h = 0; h < numHeads; h++) {
-        float t = block.tokens()[src * numHeads + h];
-        int token = (int) t;
-        if (token != t || token < 0 || token >= numBins) {
-          throw new IllegalArgumentException("label " + t + " of example " + src + ", head " + h + " is not a token in [0, "
-              + (numBins - 1) + "]");
-        }
-        b.labels[k * numHeads + h] = k * numHeads * numBins + h * numBins + token;
-      }
+    int used = Math.min(lanes.length, n);
+    double[] sums = new double[used];
+    pool.run(used, k -> {
+      int lo = (int) ((long) n * k / used);
+      int hi = (int) ((long) n * (k + 1) / used);
+      sums[k] = lanes[k].run(block, order, from + lo, hi - lo, n, k == 0 ? this::phase : i -> { });
+    });
+    double sum = 0;
+    for (double s : sums) {
+      sum += s;
     }
-    b.xPointer.put(b.xHost, 0, n * sd);
-    phase(0);
-    double score = step(b, n);
+    adam.apply(laneGradients, used, network.params(), network.getIterationCount(), network.getEpochCount(), pool);
+    phase(2 + 2 * numLayers);
+    double score = sum / ((double) n * numHeads);
     network.setIterationCount(network.getIterationCount() + 1);
     network.setScore(score);
     return score;
-  }
-
-  private double step(Buffers b, int n) {
-    // Forward: pre[i+1] = a[i] W_i + b_i, a[i+1] = relu(pre[i+1]); logits z = a[L-1] W_{L-1} + b_{L-1}.
-    for (int i = 0; i < numLayers; i++) {
-      INDArray pre = i < numLayers - 1 ? b.pre[i + 1] : b.act[i + 1];
-      Nd4j.gemm(b.act[i], weights[i], pre, false, false, 1.0, 0.0);
-      pre.addiRowVector(biases[i]);
-      if (i < numLayers - 1) {
-        Nd4j.exec(new RectifiedLinear(pre, b.act[i + 1]));
-      }
-      phase(1 + i);
-    }
-    // Loss: one softmax over the [n * D, B] view; -log p[label] and p - onehot at the label entries only.
-    Nd4j.exec(new SoftMax(b.logits2d, b.prob2d, 1));
-    double sum = 0;
-    for (int r = 0; r < b.labels.length; r++) {
-      int idx = b.labels[r];
-      float p = b.probPointer.get(idx);
-      sum += p > 0 ? -Math.log(p) : exactRowLoss(b, r, idx);
-      b.probPointer.put(idx, p - 1f);
-    }
-    double score = sum / ((double) n * numHeads);
-    phase(1 + numLayers);
-    // Backward: dL/dz = (p - onehot) / (D * n), the loss's per-head mean and DL4J's division by the minibatch.
-    INDArray delta = b.prob.muli(1.0 / ((double) numHeads * n));
-    for (int i = numLayers - 1; i >= 0; i--) {
-      Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
-      Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
-      if (i > 0) {
-        Nd4j.gemm(delta, weights[i], b.dAct[i], false, true, 1.0, 0.0);
-        Nd4j.exec(new LeakyReLUBp(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
-        delta = b.dPre[i];
-      }
-      phase(2 + 2 * numLayers - 1 - i);
-    }
-    adam.apply(gradient, network.getIterationCount(), network.getEpochCount());
-    network.params().subi(gradient);
-    phase(2 + 2 * numLayers);
-    return score;
-  }
-
-  /** Exact log-loss of one (example, head) row from its logits, for a probability that underflowed to 0. */
-  private double exactRowLoss(Buffers b, int row, int labelIndex) {
-    int start = row * numBins;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < numBins; j++) {
-      max = Math.max(max, b.logitsPointer.get(start + j));
-    }
-    double sumExp = 0;
-    for (int j = 0; j < numBins; j++) {
-      sumExp += Math.exp(b.logitsPointer.get(start + j) - max);
-    }
-    return max + Math.log(sumExp) - b.logitsPointer.get(labelIndex);
-  }
-
-  /** Activations, their gradients and the staging arrays for one minibatch size, allocated once. */
-  private final class Buffers {
-    final float[] xHost;
-    final FloatPointer xPointer;
-    final INDArray[] act = new INDArray[numLayers + 1];
-    final INDArray[] pre = new INDArray[numLayers];
-    final INDArray[] dAct = new INDArray[numLayers];
-    final INDArray[] dPre = new INDArray[numLayers];
-    final INDArray logits2d;
-    final FloatPointer logitsPointer;
-    final INDArray prob;
-    final INDArray prob2d;
-    final FloatPointer probPointer;
-    final int[] labels;
-    final INDArray ones;
-
-    Buffers(int n) {
-      xHost = new float[Math.toIntExact(n * nIn[0])];
-      act[0] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[0]}, 'c');
-      for (int i = 0; i < numLayers; i++) {
-        act[i + 1] = Nd4j.create(DataType.FLOAT, new long[] {n, nOut[i]}, 'c');
-        if (i > 0) {
-          pre[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
-          dAct[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
-          dPre[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
-        }
-      }
-      xPointer = new FloatPointer(act[0].data().addressPointer());
-      logits2d = act[numLayers].reshape('c', (long) n * numHeads, numBins);
-      logitsPointer = new FloatPointer(act[numLayers].data().addressPointer());
-      prob = Nd4j.create(DataType.FLOAT, new long[] {n, (long) numHeads * numBins}, 'c');
-      prob2d = prob.reshape('c', (long) n * numHeads, numBins);
-      probPointer = new FloatPointer(prob.data().addressPointer());
-      labels = new int[n * numHeads];
-      ones = Nd4j.ones(DataType.FLOAT, 1, n);
-    }
   }
 }

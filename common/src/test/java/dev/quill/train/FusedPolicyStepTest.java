@@ -120,4 +120,50 @@ class FusedPolicyStepTest {
     assertFalse(FusedPolicyStep.unsupportedReason(dbl).isEmpty());
     assertThrows(IllegalArgumentException.class, () -> new FusedPolicyStep(qat));
   }
+
+  @Test
+  void fit_twoLanes_matchesOneLaneUpToFloatRounding() {
+    MultiLayerNetwork one = network(conf());
+    MultiLayerNetwork two = one.clone();
+    ExampleBlock block = examples(70, 5);
+    int[] order = block.order(9L);
+    FusedPolicyStep oneLane = new FusedPolicyStep(one);
+    FusedPolicyStep twoLanes = new FusedPolicyStep(two, 2);
+    assertEquals(2, twoLanes.lanes());
+    // Minibatches of 12 (6 + 6 rows per lane), the last one of 10, and one of a single row (lane 1 idle).
+    for (int from = 0; from < 70; from += 12) {
+      int n = Math.min(12, 70 - from);
+      assertEquals(oneLane.fit(block, order, from, n), twoLanes.fit(block, order, from, n), 1e-6, "score at row " + from);
+    }
+    assertEquals(oneLane.fit(block, order, 3, 1), twoLanes.fit(block, order, 3, 1), 1e-6);
+    oneLane.flush();
+    twoLanes.flush();
+    assertTrue(maxAbsDiff(one.params(), two.params()) < 1e-6, "parameters differ by " + maxAbsDiff(one.params(), two.params()));
+    assertTrue(maxAbsDiff(one.getUpdater().getStateViewArray(), two.getUpdater().getStateViewArray()) < 1e-7,
+        "Adam state differs");
+    assertEquals(7, two.getIterationCount());
+  }
+
+  @Test
+  void fit_twoLanesOneExampleEach_gradientIsTheSumOfBothHalves() {
+    // Plain SGD-like check through Adam's first step: with t = 1, m = 0.1 g, v = 0.001 g^2, the update is
+    // lr * sqrt(0.001) / 0.1 * 0.1 g / (sqrt(0.001) |g| + eps) = lr * sign(g) wherever |g| >> eps. Both
+    // lane counts must move every parameter with a nonzero gradient by exactly lr = 0.01 in the same direction.
+    MultiLayerNetwork one = network(conf());
+    MultiLayerNetwork two = one.clone();
+    INDArray before = one.params().dup();
+    ExampleBlock block = examples(2, 11);
+    new FusedPolicyStep(one).fit(block, new int[] {0, 1}, 0, 2);
+    new FusedPolicyStep(two, 2).fit(block, new int[] {0, 1}, 0, 2);
+    INDArray stepOne = before.sub(one.params());
+    INDArray stepTwo = before.sub(two.params());
+    assertTrue(maxAbsDiff(stepOne, stepTwo) < 1e-6, "updates differ by " + maxAbsDiff(stepOne, stepTwo));
+    assertEquals(0.01, stepTwo.amaxNumber().doubleValue(), 1e-5);
+  }
+
+  @Test
+  void constructor_zeroLanes_throws() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FusedPolicyStep(network(conf()), 0));
+    assertEquals("lanes must be >= 1, got 0", e.getMessage());
+  }
 }

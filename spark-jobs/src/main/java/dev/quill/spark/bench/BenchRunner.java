@@ -73,11 +73,15 @@ public final class BenchRunner {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if ("fused-1t".equals(mode)) {
+          // The fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
+          cmd.add("-Dquill.vectorSoftmax=false");
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
             "--mode", mode, "--averaging-frequency", "" + o.averagingFrequency(), "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
             "--json", json.toString()));
-        // The single-JVM row gets one native thread per core (Quill's choice, NativeThreads); every other
-        // Quill row one thread per worker.
+        // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
+        // Quill row one native thread per worker or lane.
         String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
         if (exec(cmd, Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE")) == 0) {
           JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
@@ -99,10 +103,13 @@ public final class BenchRunner {
   static String rowName(String mode) {
     return switch (mode) {
       case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
-      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), 1 thread";
-      case "single" -> "Quill single JVM + fused step + threads chosen by Quill (1 per core)";
+      case "fused-1t" -> "Quill single JVM + fused step (FusedPolicyStep), ND4J softmax, 1 thread";
+      case "fused-1t-vec" -> "Quill single JVM + fused step + Vector API softmax/log-loss, 1 thread";
+      case "single" -> "Quill single JVM + fused step + Vector API softmax + BLAS threads chosen by Quill (1 per core)";
+      case "lanes" -> "Quill single JVM + fused step + Vector API softmax + data-parallel lanes (1 per core, 1 BLAS thread each)";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
-          + ", DL4J training master, export (before)" : "Quill Spark " + mode + " + fused parameter averaging, 1 thread per worker";
+          + ", DL4J training master, export (before)" : "Quill Spark " + mode
+          + " + fused parameter averaging + Vector API softmax, 1 thread per worker";
     };
   }
 
@@ -141,8 +148,8 @@ public final class BenchRunner {
     double peer = rows.stream().filter(r -> r.name().startsWith("PyTorch")).mapToDouble(Row::examplesPerSecond).findFirst()
         .orElse(Double.NaN);
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs%n%n",
-        o.n(), o.epochs()));
+    sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs;"
+        + " every Quill row train.init=%s%n%n", o.n(), o.epochs(), BenchTraining.INIT));
     sb.append("| run | ex/s | ratio to peer | ratio to ceiling | final held-out loss | peak RSS (MiB) |\n");
     sb.append("|---|---|---|---|---|---|\n");
     for (Row r : rows) {

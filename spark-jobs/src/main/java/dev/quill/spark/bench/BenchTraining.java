@@ -37,15 +37,22 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 public final class BenchTraining {
   /** Modes that train in this JVM without Spark. */
-  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "single");
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "single", "lanes");
+  /**
+   * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
+   * peer's, so that the rows compare training speed at the peer's final loss (README, Performance).
+   */
+  public static final String INIT = "torch";
 
   private BenchTraining() {}
 
   /**
    * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
    * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
-   * native thread), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
-   * core), or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
+   * native thread; {@code fused-1t-vec} the same row, run by {@code quill bench} with the Vector API softmax
+   * where {@code fused-1t} runs without it), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
+   * core), {@code lanes} (fused step with one data-parallel lane per core, each with one native thread),
+   * or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
    * approach ({@code local[2]:export} for DL4J's training master).
    */
   public static Map<String, Object> run(String mode, Path train, Path heldout, int epochs, int bins, int hidden,
@@ -53,17 +60,21 @@ public final class BenchTraining {
     ExampleBlock trainBlock = load(train, bins);
     ExampleBlock heldBlock = load(heldout, bins);
     DataSet held = heldBlock.toMinibatches(heldBlock.size(), null).get(0);
-    TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto");
+    TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto")
+        .withInit(INIT);
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (SINGLE_MODES.contains(mode)) {
       NativeThreads.set("single".equals(mode) ? NativeThreads.forSingleJvm() : 1);
-      System.out.println("[" + mode + "] native threads: " + NativeThreads.describe());
+      System.out.println("[" + mode + "] native threads: " + NativeThreads.describe() + ", Vector API softmax: "
+          + FusedPolicyStep.vectorSoftmax(bins));
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net);
-      StepProfile profile = step != null && !"single".equals(mode) ? step.startProfiling() : null;
+      boolean oneThread = !"single".equals(mode) && !"lanes".equals(mode);
+      FusedPolicyStep step = "dl4j".equals(mode) ? null
+          : new FusedPolicyStep(net, "lanes".equals(mode) ? NativeThreads.forSingleJvm() : 1);
+      StepProfile profile = step != null && oneThread ? step.startProfiling() : null;
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
@@ -76,7 +87,7 @@ public final class BenchTraining {
         cpuMark[0] = tmx.getCurrentThreadCpuTime();
       }, step);
       stats = scored;
-      if (!"single".equals(mode)) {
+      if (oneThread) {
         // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
         metrics.put("examples_per_cpu_s", trainBlock.size() * (double) epochs / (cpuMark[1] / 1e9));
       }
@@ -94,7 +105,7 @@ public final class BenchTraining {
       String master = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
-          approach);
+          approach).withInit(INIT);
       stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
@@ -104,6 +115,7 @@ public final class BenchTraining {
     metrics.put("heldout_loss", stats.get(stats.size() - 1).heldoutLoss());
     metrics.put("epoch_heldout_losses", stats.stream().map(EpochStats::heldoutLoss).toList());
     metrics.put("peak_rss_mb", peakRssMb());
+    metrics.put("vector_softmax", !"dl4j".equals(mode) && FusedPolicyStep.vectorSoftmax(bins));
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("mode", mode);
     params.put("n", trainBlock.size());
