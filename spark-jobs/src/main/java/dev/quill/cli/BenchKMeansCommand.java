@@ -28,6 +28,9 @@ final class BenchKMeansCommand implements Callable<Integer> {
   @Option(names = "--tol", description = "Quill stops when the inertia improves by at most this fraction (default: 1e-4)")
   double tolerance = 1e-4;
 
+  @Option(names = "--init-steps", description = "k-means|| rounds (MLlib's initializationSteps, default: 2)")
+  int initSteps = 2;
+
   @Option(names = "--partitions", description = "Spark partitions of the data (default: 0 = the master's parallelism)")
   int partitions = 0;
 
@@ -42,8 +45,8 @@ final class BenchKMeansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println(KMeansBench.run(new KMeansBench.Options(peers, out, n, k, iterations, tolerance, partitions,
-        mllibIterations, master, python)));
+    System.out.println(KMeansBench.run(new KMeansBench.Options(peers, out, n, k, iterations, tolerance, initSteps,
+        partitions, mllibIterations, master, python)));
     return ExitCodes.OK;
   }
 }

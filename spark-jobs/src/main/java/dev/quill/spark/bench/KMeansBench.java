@@ -44,12 +44,13 @@ public final class KMeansBench {
    * @param k centres
    * @param iterations Quill's maximum Lloyd iterations
    * @param tolerance Quill's relative inertia change that stops the iterations
+   * @param initSteps k-means|| rounds (MLlib's {@code initializationSteps})
    * @param partitions Spark partitions of the data (0: the master's default parallelism)
    * @param mllibIterations iterations of the plain MLlib KMeans row; 0 leaves that row out
    * @param master Spark master for Quill
    * @param python Python interpreter for the peer
    */
-  public record Options(Path peers, Path out, int n, int k, int iterations, double tolerance, int partitions,
+  public record Options(Path peers, Path out, int n, int k, int iterations, double tolerance, int initSteps, int partitions,
       int mllibIterations, String master, String python) {}
 
   /** Runs both and returns the tables. */
@@ -81,8 +82,8 @@ public final class KMeansBench {
       }
       double fitS = (double) q.get("fit_s");
       double inertia = (double) q.get("inertia");
-      t.append(String.format("| Quill: MLlib k-means|| + Quill Lloyd (tol %.0e, max %d, %s) | %.2f | %d | %.6g | %.2f | %.3f |%n",
-          o.tolerance(), o.iterations(), o.master(), fitS, (int) q.get("iterations"), inertia, fitS / lloydS, inertia / lloydInertia));
+      t.append(String.format("| Quill: MLlib k-means|| (%d steps) + Quill Lloyd (tol %.0e, max %d, %s) | %.2f | %d | %.6g | %.2f | %.3f |%n",
+          o.initSteps(), o.tolerance(), o.iterations(), o.master(), fitS, (int) q.get("iterations"), inertia, fitS / lloydS, inertia / lloydInertia));
       if (q.containsKey("mllib_fit_s")) {
         double ms = (double) q.get("mllib_fit_s");
         double mi = (double) q.get("mllib_inertia");
@@ -100,6 +101,7 @@ public final class KMeansBench {
       q.put("master", o.master());
       q.put("tolerance", o.tolerance());
       q.put("iterations_max", o.iterations());
+      q.put("init_steps", o.initSteps());
       Json.writeFile(o.out().resolve("kmeans_quill.json"), q);
       return t.toString();
     } catch (IOException e) {
@@ -126,7 +128,7 @@ public final class KMeansBench {
       long t1 = System.nanoTime();
       blocks.count();
       long t2 = System.nanoTime();
-      KMeansFit.Result fit = KMeansFit.fit(blocks, new KMeansFit.Options(o.k(), o.iterations(), o.tolerance(), 2, 0));
+      KMeansFit.Result fit = KMeansFit.fit(blocks, new KMeansFit.Options(o.k(), o.iterations(), o.tolerance(), o.initSteps(), 0));
       long t3 = System.nanoTime();
       double inertia = KMeansFit.inertia(blocks, fit.centres());
       long t4 = System.nanoTime();

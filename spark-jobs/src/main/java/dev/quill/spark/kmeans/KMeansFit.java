@@ -102,7 +102,7 @@ public final class KMeansFit {
       double[] gaps = c.halfGaps();
       JavaRDD<HamerlyBlock> next = state.map(h -> h.step(now, moved, gaps));
       // keep the new state in the executors' memory and cut its lineage, so that tasks stay small
-      next.persist(StorageLevel.MEMORY_ONLY());
+      next.rdd().localCheckpoint();
       Tally t = next.map(h -> new Tally(h.stats().copy(), h.searches())).treeReduce(Tally::merge);
       state.unpersist(false);
       state = next;
