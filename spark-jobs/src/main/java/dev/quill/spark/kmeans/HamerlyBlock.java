@@ -66,10 +66,20 @@ public final class HamerlyBlock implements Serializable {
     int[] a = first ? new int[n] : assign.clone();
     double[] u = first ? new double[n] : upper.clone();
     double[] l = first ? new double[n] : lower.clone();
+    // a lower bound drops by the largest shift among the other centres: the largest, or the second
+    // largest for the points of the centre that moved most
     double maxShift = 0;
+    double secondShift = 0;
+    int maxCentre = -1;
     if (!first) {
-      for (double s : shifts) {
-        maxShift = Math.max(maxShift, s);
+      for (int c = 0; c < k; c++) {
+        if (shifts[c] > maxShift) {
+          secondShift = maxShift;
+          maxShift = shifts[c];
+          maxCentre = c;
+        } else if (shifts[c] > secondShift) {
+          secondShift = shifts[c];
+        }
       }
     }
     double[] scratch = new double[k];
@@ -80,7 +90,7 @@ public final class HamerlyBlock implements Serializable {
       boolean search = first;
       if (!first) {
         u[i] += shifts[a[i]];
-        l[i] -= maxShift;
+        l[i] -= a[i] == maxCentre ? secondShift : maxShift;
         double bound = Math.max(halfGaps[a[i]], l[i]);
         if (u[i] > bound) {
           u[i] = Math.sqrt(centres.squaredDistance(x, i, a[i]));

@@ -16,8 +16,9 @@ import org.apache.spark.storage.StorageLevel;
  * candidates), followed by Lloyd iterations (Lloyd 1982) in which every executor scans its cached block with
  * tight loops and returns one {@link LloydStats}; the driver combines them with {@code treeReduce} and
  * moves each centre to the mean of its points. Each executor keeps Hamerly's bounds for its points between
- * iterations ({@link HamerlyBlock}, locally checkpointed RDDs), so that most points skip the search over
- * all K centres once the centres settle; the assignments stay exactly Lloyd's. Iterations stop after {@code maxIterations}, or earlier when
+ * iterations ({@link HamerlyBlock}, locally checkpointed RDDs, so a lost executor fails the fit instead of
+ * recomputing a long lineage), so that many points skip the search over all K centres once the centres
+ * settle; the assignments stay exactly Lloyd's. Iterations stop after {@code maxIterations}, or earlier when
  * the inertia improves by at most {@code tolerance} times its value (a relative-change criterion in the spirit
  * of scikit-learn's {@code tol}). Each Lloyd step is exactly MLlib's (same assignments, same means, empty
  * centres kept in place); only its implementation differs (MLlib builds one object per point and shuffles the
