@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** {@code quill bench-kmeans}. */
 @Command(name = "bench-kmeans", mixinStandardHelpOptions = true,
-    description = "k-means codebook fit (Spark MLlib, k-means||) vs scikit-learn's Lloyd KMeans on the same actions.")
+    description = "k-means codebook fit (MLlib k-means|| init + Quill Lloyd) vs scikit-learn's Lloyd KMeans on the same actions.")
 final class BenchKMeansCommand implements Callable<Integer> {
   @Option(names = "--peers", paramLabel = "DIR", description = "folder with peerdata.py and kmeans_sklearn.py (default: ../shared/peers)")
   Path peers = Path.of("../shared/peers");
@@ -22,8 +22,20 @@ final class BenchKMeansCommand implements Callable<Integer> {
   @Option(names = "--k", description = "centres (default: 256)")
   int k = 256;
 
-  @Option(names = "--iterations", description = "Quill's maximum k-means iterations (default: 20, quantize.kmeansIterations)")
-  int iterations = 20;
+  @Option(names = "--iterations", description = "Quill's maximum Lloyd iterations (default: 300, sklearn's max_iter)")
+  int iterations = 300;
+
+  @Option(names = "--tol", description = "Quill stops when the inertia improves by at most this fraction (default: 1e-4)")
+  double tolerance = 1e-4;
+
+  @Option(names = "--init-steps", description = "k-means|| rounds (MLlib's initializationSteps, default: 2)")
+  int initSteps = 2;
+
+  @Option(names = "--partitions", description = "Spark partitions of the data (default: 0 = the master's parallelism)")
+  int partitions = 0;
+
+  @Option(names = "--mllib-iterations", description = "also fit plain MLlib KMeans with this many iterations (default: 0 = skip)")
+  int mllibIterations = 0;
 
   @Option(names = "--master", description = "Spark master for Quill (default: local[2])")
   String master = "local[2]";
@@ -33,7 +45,8 @@ final class BenchKMeansCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println(KMeansBench.run(new KMeansBench.Options(peers, out, n, k, iterations, master, python)));
+    System.out.println(KMeansBench.run(new KMeansBench.Options(peers, out, n, k, iterations, tolerance, initSteps,
+        partitions, mllibIterations, master, python)));
     return ExitCodes.OK;
   }
 }

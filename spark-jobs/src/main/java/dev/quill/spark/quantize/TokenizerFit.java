@@ -16,14 +16,12 @@ import dev.quill.quant.mulaw.MuLawFitter;
 import dev.quill.quant.quantile.QuantileBinFitter;
 import dev.quill.quant.uniform.UniformBinFitter;
 import dev.quill.spark.Datasets;
+import dev.quill.spark.kmeans.KMeansFit;
+import dev.quill.spark.kmeans.PointBlock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.mllib.clustering.KMeans;
-import org.apache.spark.mllib.clustering.KMeansModel;
-import org.apache.spark.mllib.linalg.Vector;
-import org.apache.spark.mllib.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,11 +31,20 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Fits the tokenizer a {@link QuantizeConfig} names, over the training actions of a dataset: uniform and
  * mu-law bins from {@code stats.json}; quantile bins from Spark's {@code percentile_approx} at the fitter's
- * levels; k-means codebooks and residual VQ with Spark MLlib's {@link KMeans} (k-means|| initialization,
- * Bahmani et al. 2012) on standardized actions, each further {@code rvq} stage on the residuals of the
- * stages before it.
+ * levels; k-means codebooks and residual VQ with {@link KMeansFit} (Spark MLlib's k-means|| initialization,
+ * Bahmani et al. 2012, then Quill's Lloyd iterations over cached blocks) on standardized actions, each further
+ * {@code rvq} stage on the residuals of the stages before it.
  */
 public final class TokenizerFit {
+  /**
+   * Relative inertia change that ends the Lloyd iterations of a codebook fit before
+   * {@code quantize.kmeansIterations} (see {@link KMeansFit.Options#tolerance()}).
+   */
+  public static final double KMEANS_TOLERANCE = 1e-4;
+
+  /** k-means|| rounds of a codebook fit (MLlib's default {@code initializationSteps}). */
+  public static final int KMEANS_INIT_STEPS = 2;
+
   /** Relative rank accuracy of the quantile bins' percentiles is 1 / this. */
   public static final int QUANTILE_ACCURACY = 100_000;
 
@@ -92,24 +99,21 @@ public final class TokenizerFit {
   }
 
   /**
-   * Residual k-means over standardized vectors {@code z}: stage s is MLlib k-means (k-means|| init) on the
-   * residuals left by stages 0..s-1. Equal centres are merged, so a stage may have fewer than {@code k} codes.
+   * Residual k-means over standardized vectors {@code z}: stage s is {@link KMeansFit} (MLlib's k-means|| init
+   * with seed {@code seed + s}, then at most {@code iterations} Lloyd iterations, tolerance
+   * {@link #KMEANS_TOLERANCE}) on the residuals left by stages 0..s-1, each partition packed into one cached
+   * block. Equal centres are merged, so a stage may have fewer than {@code k} codes.
    */
   public static CodebookTokenizer fitResidual(JavaRDD<double[]> z, double[] offset, double[] scale, int stages, int k,
       int iterations, long seed) {
     List<double[][]> books = new ArrayList<>();
     JavaRDD<double[]> residual = z;
     for (int s = 0; s < stages; s++) {
-      JavaRDD<Vector> vectors = residual.map(Vectors::dense).persist(StorageLevel.MEMORY_AND_DISK());
-      KMeansModel model = new KMeans().setK(k).setMaxIterations(iterations).setInitializationMode(KMeans.K_MEANS_PARALLEL())
-          .setSeed(seed + s).run(vectors.rdd());
-      vectors.unpersist(false);
-      Vector[] centres = model.clusterCenters();
-      double[][] book = new double[centres.length][];
-      for (int c = 0; c < centres.length; c++) {
-        book[c] = centres[c].toArray();
-      }
-      book = Codebooks.distinct(book);
+      JavaRDD<PointBlock> blocks = KMeansFit.blocks(residual, offset.length).persist(StorageLevel.MEMORY_AND_DISK());
+      KMeansFit.Result fit = KMeansFit.fit(blocks,
+          new KMeansFit.Options(k, iterations, KMEANS_TOLERANCE, KMEANS_INIT_STEPS, seed + s));
+      blocks.unpersist(false);
+      double[][] book = Codebooks.distinct(fit.centres());
       books.add(book);
       if (s + 1 < stages) {
         CodebookTokenizer partial = new CodebookTokenizer(offset, scale, books.toArray(new double[0][][]));
