@@ -8,7 +8,10 @@ import org.apache.spark.mllib.clustering.KMeans;
 import org.apache.spark.mllib.clustering.KMeansModel;
 import org.apache.spark.mllib.linalg.Vector;
 import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.SparkException;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * k-means over an RDD of {@link PointBlock}s: Spark MLlib's k-means|| initialization (Bahmani et al. 2012,
@@ -16,8 +19,10 @@ import org.apache.spark.storage.StorageLevel;
  * candidates), followed by Lloyd iterations (Lloyd 1982) in which every executor scans its cached block with
  * tight loops and returns one {@link LloydStats}; the driver combines them with {@code treeReduce} and
  * moves each centre to the mean of its points. Each executor keeps Hamerly's bounds for its points between
- * iterations ({@link HamerlyBlock}, locally checkpointed RDDs, so a lost executor fails the fit instead of
- * recomputing a long lineage), so that many points skip the search over all K centres once the centres
+ * iterations ({@link HamerlyBlock}, locally checkpointed RDDs, so that tasks stay small instead of carrying a
+ * lineage that grows every iteration; when an executor holding such a block is lost, the iteration's job fails,
+ * and the fit rebuilds the bounds from the caller's {@code blocks}, which Spark can recompute, and repeats that
+ * iteration from the same centres: the result is unchanged, only the bounds' savings restart), so that many points skip the search over all K centres once the centres
  * settle; the assignments stay exactly Lloyd's. Iterations stop after {@code maxIterations}, or earlier when
  * the inertia improves by at most {@code tolerance} times its value (a relative-change criterion in the spirit
  * of scikit-learn's {@code tol}). Each Lloyd step is exactly MLlib's (same assignments, same means, empty
@@ -25,6 +30,8 @@ import org.apache.spark.storage.StorageLevel;
  * sums by {@code reduceByKey}).
  */
 public final class KMeansFit {
+  private static final Logger LOG = LoggerFactory.getLogger(KMeansFit.class);
+
   private KMeansFit() {}
 
   /**
@@ -88,6 +95,19 @@ public final class KMeansFit {
    * iteration is still applied). {@code initSeconds} of the result is 0.
    */
   public static Result lloyd(JavaRDD<PointBlock> blocks, double[][] init, int maxIterations, double tolerance) {
+    return lloyd(blocks, init, maxIterations, tolerance, it -> {});
+  }
+
+  /** Most lost-state recoveries of one fit before its failure is rethrown. */
+  static final int MAX_RECOVERIES = 3;
+
+  /** Runs on the driver before each Lloyd iteration (tests use it to drop executor state). */
+  interface BeforeIteration {
+    void run(int iteration);
+  }
+
+  static Result lloyd(JavaRDD<PointBlock> blocks, double[][] init, int maxIterations, double tolerance,
+      BeforeIteration hook) {
     long t0 = System.nanoTime();
     List<Double> inertias = new ArrayList<>();
     Centres c = new Centres(init);
@@ -96,15 +116,36 @@ public final class KMeansFit {
     double previous = Double.POSITIVE_INFINITY;
     long searches = 0;
     long visits = 0;
+    int recoveries = 0;
     JavaRDD<HamerlyBlock> state = blocks.map(HamerlyBlock::of);
     for (int it = 0; it < maxIterations && !converged; it++) {
+      hook.run(it);
       Centres now = c;
       double[] moved = shifts;
       double[] gaps = c.halfGaps();
       JavaRDD<HamerlyBlock> next = state.map(h -> h.step(now, moved, gaps));
       // keep the new state in the executors' memory and cut its lineage, so that tasks stay small
       next.rdd().localCheckpoint();
-      Tally t = next.map(h -> new Tally(h.stats().copy(), h.searches())).treeReduce(Tally::merge);
+      Tally t;
+      try {
+        t = next.map(h -> new Tally(h.stats().copy(), h.searches())).treeReduce(Tally::merge);
+      } catch (Exception e) { // Scala does not declare SparkException, a checked exception in Java
+        if (!(e instanceof SparkException)) {
+          throw e;
+        }
+        // a block of the previous state is gone (lost executor): fresh bounds from the recomputable points
+        next.unpersist(false);
+        state.unpersist(false);
+        if (++recoveries > MAX_RECOVERIES) {
+          throw e;
+        }
+        LOG.warn("k-means iteration {} lost its executor state ({}); rebuilding the bounds from the points and "
+            + "repeating it (recovery {} of at most {})", it + 1, e.getMessage(), recoveries, MAX_RECOVERIES);
+        state = blocks.map(HamerlyBlock::of);
+        shifts = null;
+        it--;
+        continue;
+      }
       state.unpersist(false);
       state = next;
       LloydStats s = t.stats();

@@ -77,6 +77,40 @@ class KMeansFitIT {
   }
 
   @Test
+  void lloyd_executorStateLostMidFit_recoversWithTheSameResult() {
+    // uniform points: no cluster structure, so Lloyd keeps moving the centres for many iterations
+    Random random = new Random(5);
+    List<double[]> pts = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      pts.add(new double[] {random.nextDouble(), random.nextDouble(), random.nextDouble()});
+    }
+    JavaRDD<PointBlock> blocks = KMeansFit.blocks(jsc.parallelize(pts, 2), 3).cache();
+    int blocksId = blocks.id();
+    double[][] init = KMeansFit.initParallel(blocks, 6, 2, 3);
+    KMeansFit.Result clean = KMeansFit.lloyd(blocks, init, 8, 0.0);
+    assertEquals(8, clean.iterations(), "the clean fit must still be moving when the state is dropped");
+    int[] dropped = {0};
+    KMeansFit.Result recovered = KMeansFit.lloyd(blocks, init, 8, 0.0, it -> {
+      if (it == 4) {
+        // what a lost executor does to the locally checkpointed bounds: their blocks are gone
+        scala.collection.Iterator<org.apache.spark.rdd.RDD<?>> rdds = jsc.sc().getPersistentRDDs().valuesIterator();
+        while (rdds.hasNext()) {
+          org.apache.spark.rdd.RDD<?> rdd = rdds.next();
+          if (rdd.id() != blocksId) {
+            rdd.unpersist(true);
+            dropped[0]++;
+          }
+        }
+      }
+    });
+    assertTrue(dropped[0] > 0, "the test must drop some executor state");
+    assertArrayEquals(clean.inertias(), recovered.inertias(), 0.0);
+    for (int c = 0; c < clean.centres().length; c++) {
+      assertArrayEquals(clean.centres()[c], recovered.centres()[c], 0.0, "centre " + c);
+    }
+  }
+
+  @Test
   void fit_mixtureOfWellSeparatedBlobs_reachesTheBlobsInertia() {
     int k = 5;
     List<double[]> pts = mixture(2000, 2, k, 3);
