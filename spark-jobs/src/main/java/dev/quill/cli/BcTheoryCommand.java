@@ -33,7 +33,7 @@ final class BcTheoryCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "table 3 on the tiny grid (linear, B in {8, 32}, n in {10, 30}, 2 epochs)")
   boolean quick;
 
-  @Option(names = "--grid", description = "table 3's grid: quick, medium (linear, about 30 min on 2 cores) or full (default)")
+  @Option(names = "--grid", description = "table 3's grid: quick, medium (linear, about 30 min on 2 cores), reach (reach at the demo size, about an hour) or full (default)")
   String grid = "full";
 
   @Option(names = "--master", description = "Spark master of table 3 (default: local[2])")
