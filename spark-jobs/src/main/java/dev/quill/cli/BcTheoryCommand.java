@@ -36,6 +36,10 @@ final class BcTheoryCommand implements Callable<Integer> {
   @Option(names = "--grid", description = "table 3's grid: quick, medium (linear, about 30 min on 2 cores), reach (reach at the demo size, about an hour) or full (default)")
   String grid = "full";
 
+  @Option(names = "--demos", split = ",", paramLabel = "N",
+      description = "replace the grid's n sweep (the B sweep's n is always included), e.g. --demos 600")
+  List<Integer> demos;
+
   @Option(names = "--master", description = "Spark master of table 3 (default: local[2])")
   String master = "local[2]";
 
@@ -56,7 +60,7 @@ final class BcTheoryCommand implements Callable<Integer> {
       QuillConfig base = ConfigLoader.load(null, sets);
       try (SparkSession spark = QuillSpark.session(base.spark(), "quill-bc-theory")) {
         r = BcTheoryExperiment.run(spark, base, episodes, trapHorizon, seed,
-            LearnedBcExperiment.Grid.named(quick ? "quick" : grid), out, work);
+            LearnedBcExperiment.Grid.named(quick ? "quick" : grid).withDemos(demos), out, work);
       }
     }
     System.out.println(r.markdown());

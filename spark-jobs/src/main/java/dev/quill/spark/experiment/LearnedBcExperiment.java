@@ -80,6 +80,24 @@ public final class LearnedBcExperiment {
           32, 600, 30, List.of(256, 256), 100);
     }
 
+    /**
+     * This grid with its n sweep replaced by {@code demos} (unchanged when null or empty), e.g. to run only the
+     * B sweep, or to finish an interrupted grid.
+     *
+     * @throws IllegalArgumentException if a count is below 1
+     */
+    public Grid withDemos(List<Integer> demos) {
+      if (demos == null || demos.isEmpty()) {
+        return this;
+      }
+      for (int n : demos) {
+        if (n < 1) {
+          throw new IllegalArgumentException("--demos " + n + " must be at least 1 demonstration");
+        }
+      }
+      return new Grid(tasks, methods, bins, List.copyOf(demos), fixedBins, fixedDemos, epochs, hidden, evalEpisodes);
+    }
+
     /** The grid named {@code quick}, {@code medium}, {@code reach} or {@code full}. */
     public static Grid named(String name) {
       return switch (name) {

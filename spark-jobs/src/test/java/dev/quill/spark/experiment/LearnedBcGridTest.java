@@ -24,6 +24,18 @@ class LearnedBcGridTest {
   }
 
   @Test
+  void withDemos_replacesOnlyTheNSweep() {
+    LearnedBcExperiment.Grid g = LearnedBcExperiment.Grid.named("reach").withDemos(List.of(600));
+    assertEquals(List.of(600), g.demos());
+    assertEquals(600, g.fixedDemos());
+    assertEquals(List.of(8, 32, 128, 512), g.bins());
+    assertEquals(LearnedBcExperiment.Grid.reach(), LearnedBcExperiment.Grid.reach().withDemos(null));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LearnedBcExperiment.Grid.reach().withDemos(List.of(0)));
+    assertEquals("--demos 0 must be at least 1 demonstration", e.getMessage());
+  }
+
+  @Test
   void named_unknown_namesTheKnownGrids() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearnedBcExperiment.Grid.named("huge"));
     assertEquals("unknown grid huge; known: quick, medium, reach, full", e.getMessage());
