@@ -1,19 +1,37 @@
 package dev.quill.data;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.quill.util.Json;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Normalization statistics of a dataset, written as {@code stats.json} with LeRobot's feature keys.
  *
  * @param state statistics of {@code observation.state}
  * @param action statistics of {@code action}
+ * @param quantiles how {@code q01}/{@code q99} were computed, by feature key, for features whose quantiles
+ *     did not come from Spark's {@code percentile_approx} over every frame (wide features such as image
+ *     observations: an exact quantile of a seeded sample of frames); {@code null} (and absent from the file)
+ *     when every feature's quantiles cover all frames
  */
 public record DatasetStats(
     @JsonProperty("observation.state") FeatureStats state,
-    @JsonProperty("action") FeatureStats action) implements Serializable {
+    @JsonProperty("action") FeatureStats action,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("quill.quantiles") Map<String, String> quantiles)
+    implements Serializable {
+
+  /** The canonical constructor (the one Jackson uses). */
+  @JsonCreator
+  public DatasetStats {}
+
+  /** Statistics whose quantiles cover every frame. */
+  public DatasetStats(FeatureStats state, FeatureStats action) {
+    this(state, action, null);
+  }
 
   /** Reads {@code stats.json}. */
   public static DatasetStats read(Path file) {

@@ -170,8 +170,15 @@ public final class Policy {
   }
 
   private float[] forward(double[][] states) {
-    return network.output(normalize(states), false).dup('c').data().asFloat();
+    if (convForward == null) {
+      convForward = dev.quill.train.ConvForward.of(network);
+    }
+    return convForward.isPresent() ? convForward.get().output(normalize(states))
+        : network.output(normalize(states), false).dup('c').data().asFloat();
   }
+
+  /** The fast forward pass of a convolutional policy (README, "Image observations"), resolved on first use. */
+  private java.util.Optional<dev.quill.train.ConvForward> convForward;
 
   private INDArray normalize(double[][] states) {
     int s = info.stateDim();

@@ -19,13 +19,19 @@ import java.util.List;
  * @param maxViolationRate largest smoothness violation rate a recommended tokenizer may have, in [0, 1]
  * @param minExamplesPerCode fewest training actions per used code (per head) a recommended tokenizer
  *     may have, in [0, 1e9]
+ * @param projectionDim states with more dimensions (image observations) are searched for neighbours in a
+ *     seeded Gaussian random projection to this many dimensions ({@link StateProjection}); 0 = never,
+ *     in [0, 4096]
  */
 public record AuditConfig(List<String> types, List<Integer> numBins, double k, int neighbourSamples,
-    double maxViolationRate, double minExamplesPerCode) implements java.io.Serializable {
+    double maxViolationRate, double minExamplesPerCode, int projectionDim) implements java.io.Serializable {
+  /** Default of {@code audit.projectionDim}. */
+  public static final int DEFAULT_PROJECTION_DIM = 64;
   /** Families allowed as candidates. */
   public static final List<String> CANDIDATE_TYPES = List.of("uniform", "quantile", "mulaw");
 
   /** Validates every key. */
+  @com.fasterxml.jackson.annotation.JsonCreator
   public AuditConfig {
     Checks.present("types", types);
     Checks.present("numBins", numBins);
@@ -42,6 +48,13 @@ public record AuditConfig(List<String> types, List<Integer> numBins, double k, i
     Checks.inRange("neighbourSamples", neighbourSamples, 0, 100_000);
     Checks.inRange("maxViolationRate", maxViolationRate, 0, 1);
     Checks.inRange("minExamplesPerCode", minExamplesPerCode, 0, 1e9);
+    Checks.inRange("projectionDim", projectionDim, 0, 4096);
+  }
+
+  /** The settings with the default {@code projectionDim}. */
+  public AuditConfig(List<String> types, List<Integer> numBins, double k, int neighbourSamples, double maxViolationRate,
+      double minExamplesPerCode) {
+    this(types, numBins, k, neighbourSamples, maxViolationRate, minExamplesPerCode, DEFAULT_PROJECTION_DIM);
   }
 
   /** The candidate configs: every type x numBins, other keys from {@code base}. */

@@ -37,6 +37,7 @@ public final class LocalAudit {
     double[][] sampleState = new double[m][];
     double[][] sampleAction = new double[m][];
     double[][] sampleStd = new double[m][];
+    StateProjection projection = StateProjection.of(stateMoments[0].length, config.projectionDim(), seed);
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = 0; i < m; i++) {
       int e = rng.nextInt(states.length);
@@ -44,12 +45,13 @@ public final class LocalAudit {
       sampleEpisode[i] = e;
       sampleState[i] = states[e][f];
       sampleAction[i] = actions[e][f];
-      sampleStd[i] = standardize(states[e][f], stateMoments[0], stateMoments[1]);
+      sampleStd[i] = projection.apply(standardize(states[e][f], stateMoments[0], stateMoments[1]));
     }
     NeighbourSearch nn = new NeighbourSearch(sampleEpisode, sampleStd);
     for (int e = 0; e < states.length; e++) {
       for (int f = 0; f < states[e].length; f++) {
-        nn.offer(e, states[e][f], standardize(states[e][f], stateMoments[0], stateMoments[1]), actions[e][f]);
+        nn.offer(e, states[e][f], projection.apply(standardize(states[e][f], stateMoments[0], stateMoments[1])),
+            actions[e][f]);
       }
     }
     List<CandidateReport> reports = new ArrayList<>();

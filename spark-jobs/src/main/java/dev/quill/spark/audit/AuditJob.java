@@ -11,6 +11,7 @@ import dev.quill.quant.audit.LocalAudit;
 import dev.quill.quant.audit.NeighbourSearch;
 import dev.quill.quant.audit.Recommendation;
 import dev.quill.quant.audit.Smoothness;
+import dev.quill.quant.audit.StateProjection;
 import dev.quill.spark.Datasets;
 import dev.quill.spark.quantize.TokenizerFit;
 import dev.quill.util.AtomicFiles;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code audit.types} x {@code audit.numBins} on the training episodes, distributed: eps_q mean and max per
  * dimension, code occupancy, dead codes and perplexity, and the RTVC-style smoothness of
  * {@link Smoothness} over consecutive steps and over {@code audit.neighbourSamples} sampled states paired
- * with their nearest neighbour from another episode in standardized state space. Prints a table and a
+ * with their nearest neighbour from another episode in standardized state space (for states wider than
+ * {@code audit.projectionDim}, e.g. images, in its seeded random projection, {@link StateProjection}). Prints a table and a
  * recommendation ({@link Recommendation}) and writes {@code report.json} into the output folder atomically.
  * Needs only {@code ingest} and {@code stats}, so it can run before any training.
  */
@@ -82,7 +84,8 @@ public final class AuditJob {
       List<Smoothness> consecutive = episodes.map(e -> e.consecutive(tb.value(), thresholds))
           .reduce(AuditJob::mergeSmoothness);
       NeighbourSample sample = NeighbourSample.draw(episodes, config.audit().neighbourSamples(), stats, seed);
-      NeighbourSearch nn = sample.search(episodes, stats);
+      StateProjection projection = StateProjection.of(stats.state().dim(), config.audit().projectionDim(), seed);
+      NeighbourSearch nn = sample.search(episodes, stats, projection);
       List<CandidateReport> reports = new ArrayList<>();
       for (int c = 0; c < tokenizers.size(); c++) {
         Smoothness neighbours = LocalAudit.neighbourPairs(tokenizers.get(c), nn, sample.states(), sample.actions(),

@@ -3,6 +3,7 @@ package dev.quill.spark.audit;
 import dev.quill.data.DatasetStats;
 import dev.quill.quant.audit.LocalAudit;
 import dev.quill.quant.audit.NeighbourSearch;
+import dev.quill.quant.audit.StateProjection;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple3;
@@ -39,13 +40,16 @@ record NeighbourSample(long[] episodes, double[][] states, double[][] actions) {
     return new NeighbourSample(ep, s, a);
   }
 
-  /** The nearest neighbour of every sampled state among the other episodes' states, distributed. */
-  NeighbourSearch search(JavaRDD<EpisodeData> data, DatasetStats stats) {
+  /**
+   * The nearest neighbour of every sampled state among the other episodes' states, distributed, in the
+   * standardized state space mapped by {@code projection}.
+   */
+  NeighbourSearch search(JavaRDD<EpisodeData> data, DatasetStats stats, StateProjection projection) {
     double[] mean = stats.state().mean();
     double[] std = stats.state().std();
     double[][] standardized = new double[states.length][];
     for (int i = 0; i < states.length; i++) {
-      standardized[i] = LocalAudit.standardize(states[i], mean, std);
+      standardized[i] = projection.apply(LocalAudit.standardize(states[i], mean, std));
     }
     long[] eps = episodes;
     NeighbourSearch empty = new NeighbourSearch(eps, standardized);
@@ -57,7 +61,8 @@ record NeighbourSample(long[] episodes, double[][] states, double[][] actions) {
       while (it.hasNext()) {
         EpisodeData e = it.next();
         for (int f = 0; f < e.states().length; f++) {
-          s.offer(e.episode(), e.states()[f], LocalAudit.standardize(e.states()[f], mean, std), e.actions()[f]);
+          s.offer(e.episode(), e.states()[f], projection.apply(LocalAudit.standardize(e.states()[f], mean, std)),
+              e.actions()[f]);
         }
       }
       return List.of(s).iterator();

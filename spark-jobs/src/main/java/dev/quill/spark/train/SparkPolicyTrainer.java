@@ -2,6 +2,7 @@ package dev.quill.spark.train;
 
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.FusedConvStep;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * Trains a policy network by parameter averaging: each worker fits {@code averagingFrequency}
  * minibatches of {@code batchSize}, then parameters and Adam state are averaged. The {@code fused}
  * approach does this with {@link FusedAveraging} (fused training step, examples never leave the
- * executors' cached blocks); {@code export} and {@code direct} with DL4J's
+ * executors' cached blocks), or for convolutional policies with {@link ConvAveraging} ({@link FusedConvStep});
+ * {@code export} and {@code direct} with DL4J's
  * ParameterAveragingTrainingMaster. Examples stay on the executors as cached {@link ExampleBlock}s (one
  * per partition) and are re-cut into shuffled minibatches every epoch. The autoregressive head's
  * ComputationGraph is trained by DL4J's training master through {@link SparkComputationGraph}, its
@@ -43,6 +45,7 @@ public final class SparkPolicyTrainer {
   private final TrainConfig config;
   private final long seed;
   private final FusedAveraging fused;
+  private final ConvAveraging fusedConv;
   private final String approach;
 
   /**
@@ -50,13 +53,15 @@ public final class SparkPolicyTrainer {
    *
    * @param approach {@code fused}, {@code export} or {@code direct} (already resolved from {@code auto});
    *     {@code fused} falls back to {@code export} (local masters) or {@code direct} for networks
-   *     {@link FusedPolicyStep} does not support; {@link #fit(JavaRDD)} always uses DL4J's master
+   *     neither {@link FusedPolicyStep} nor {@link FusedConvStep} supports; {@link #fit(JavaRDD)} always uses DL4J's master
    * @param exportDirectory URI of a scratch folder for the export approach
    */
   public SparkPolicyTrainer(JavaSparkContext sc, MultiLayerConfiguration conf, TrainConfig config, long seed,
       String approach, String exportDirectory) {
-    boolean fusable = "fused".equals(approach) && FusedPolicyStep.unsupportedReason(probe(conf)).isEmpty();
-    if ("fused".equals(approach) && !fusable) {
+    MultiLayerNetwork probe = "fused".equals(approach) ? probe(conf) : null;
+    boolean fusable = probe != null && FusedPolicyStep.unsupportedReason(probe).isEmpty();
+    boolean convFusable = probe != null && !fusable && FusedConvStep.unsupportedReason(probe).isEmpty();
+    if ("fused".equals(approach) && !fusable && !convFusable) {
       approach = isLocal(sc.master()) ? "export" : "direct";
     }
     this.sparkNet = new SparkDl4jMultiLayer(sc, conf, master(config, seed, approach, exportDirectory));
@@ -66,6 +71,8 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
+        threadsPerWorker(sc)) : null;
+    this.fusedConv = convFusable ? new ConvAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
         threadsPerWorker(sc)) : null;
   }
 
@@ -86,6 +93,7 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = null;
+    this.fusedConv = null;
   }
 
   private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
@@ -167,6 +175,9 @@ public final class SparkPolicyTrainer {
     if (fused != null && !Double.isNaN(fused.score())) {
       return fused.score();
     }
+    if (fusedConv != null && !Double.isNaN(fusedConv.score())) {
+      return fusedConv.score();
+    }
     return sparkNet != null ? sparkNet.getScore() : sparkGraph.getScore();
   }
 
@@ -180,6 +191,10 @@ public final class SparkPolicyTrainer {
   public void fitEpoch(JavaRDD<ExampleBlock> blocks, int epoch) {
     if (fused != null) {
       fused.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
+      return;
+    }
+    if (fusedConv != null) {
+      fusedConv.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
       return;
     }
     JavaRDD<DataSet> batches = blocks.mapPartitionsWithIndex(new Minibatches(config.batchSize(), seed, epoch), true);
