@@ -10,6 +10,10 @@ import dev.quill.spark.ingest.IngestJob;
 import dev.quill.spark.quantize.QuantizeJob;
 import dev.quill.spark.stats.StatsJob;
 import dev.quill.spark.train.TrainJob;
+import dev.quill.util.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,9 +145,20 @@ public final class LearnedBcExperiment {
   public record Row(String task, String sweep, String tokenizer, String head, int bins, int demos, double success,
       double meanReturn, double expertSuccess, double expertReturn, double heldoutLoss) {}
 
-  /** Runs every cell of {@code grid} under {@code work}; {@code base} supplies the remaining keys (seed, spark). */
+  /**
+   * Runs every cell of {@code grid} under {@code work}; {@code base} supplies the remaining keys (seed, spark).
+   * Each finished cell is added to a progress file in {@code work} (rewritten atomically; its name records
+   * what else shapes a cell: epochs, hidden widths, evaluation episodes, seed, Spark master and partitions),
+   * and cells already listed there are not trained again: an interrupted grid resumes where it stopped.
+   * Cells are deterministic for a given seed, so a resumed grid gives the rows an uninterrupted one would.
+   * Delete the file to train every cell again.
+   */
   public static List<Row> run(SparkSession spark, QuillConfig base, Grid grid, Path work) {
-    Map<String, Row> cells = new LinkedHashMap<>();
+    Path progress = work.resolve(progressName(base, grid));
+    Map<String, Row> cells = readCells(progress);
+    if (!cells.isEmpty()) {
+      LOG.info("table 3: resuming with {} finished cell(s) from {}", cells.size(), progress);
+    }
     List<Row> rows = new ArrayList<>();
     for (String task : grid.tasks()) {
       List<Integer> ns = new ArrayList<>(grid.demos());
@@ -170,9 +185,14 @@ public final class LearnedBcExperiment {
             }
           }
           for (int b : bs) {
-            Row cell = cells.computeIfAbsent(task + "/" + m + "/" + b + "/" + n,
-                k -> cell(spark, config(base, grid, task, n, m.get(0), m.get(1), b == 0 ? grid.fixedBins() : b), layout, stats,
-                    task, m.get(0), m.get(1), b, n));
+            String key = key(task, "continuous".equals(m.get(1)) ? "none" : m.get(0), m.get(1), b, n);
+            Row cell = cells.get(key);
+            if (cell == null) {
+              cell = cell(spark, config(base, grid, task, n, m.get(0), m.get(1), b == 0 ? grid.fixedBins() : b), layout, stats,
+                  task, m.get(0), m.get(1), b, n);
+              cells.put(key, cell);
+              AtomicFiles.writeString(progress, progressCsv(cells.values()));
+            }
             if (n == grid.fixedDemos() && (continuous || grid.bins().contains(b))) {
               rows.add(withSweep(cell, "B"));
             }
@@ -184,6 +204,58 @@ public final class LearnedBcExperiment {
       }
     }
     return rows;
+  }
+
+  private static String key(String task, String tokenizer, String head, int bins, int demos) {
+    return task + "/" + tokenizer + "/" + head + "/" + bins + "/" + demos;
+  }
+
+  /** Name of the progress file of {@code grid} under {@code base}'s seed and Spark settings. */
+  static String progressName(QuillConfig base, Grid grid) {
+    StringBuilder h = new StringBuilder();
+    for (int w : grid.hidden()) {
+      h.append(h.length() == 0 ? "" : "x").append(w);
+    }
+    String master = base.spark().master().replaceAll("[^A-Za-z0-9]+", "_");
+    return "cells-e" + grid.epochs() + "-h" + h + "-eval" + grid.evalEpisodes() + "-seed" + base.seed() + "-p"
+        + base.spark().partitions() + "-" + master + ".csv";
+  }
+
+  /** The cells in {@link #csv}'s columns, numbers in full precision ({@link Double#toString}) so they read back exactly. */
+  static String progressCsv(Iterable<Row> rows) {
+    StringBuilder sb = new StringBuilder("task,sweep,tokenizer,head,bins,demos,success,return,expert_success,expert_return,"
+        + "heldout_loss\n");
+    for (Row r : rows) {
+      sb.append(String.join(",", r.task(), "", r.tokenizer(), r.head(), Integer.toString(r.bins()), Integer.toString(r.demos()),
+          Double.toString(r.success()), Double.toString(r.meanReturn()), Double.toString(r.expertSuccess()),
+          Double.toString(r.expertReturn()), Double.toString(r.heldoutLoss()))).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** The finished cells listed in {@code file} (written by {@link #progressCsv}), by key; empty when it is absent. */
+  static Map<String, Row> readCells(Path file) {
+    Map<String, Row> cells = new LinkedHashMap<>();
+    if (!Files.isRegularFile(file)) {
+      return cells;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read table 3 progress " + file, e);
+    }
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",");
+      if (f.length != 11) {
+        throw new IllegalArgumentException("table 3 progress " + file + " line " + (i + 1) + " has " + f.length
+            + " fields, expected 11 (delete the file to start the grid over)");
+      }
+      Row r = new Row(f[0], "", f[2], f[3], Integer.parseInt(f[4]), Integer.parseInt(f[5]), Double.parseDouble(f[6]),
+          Double.parseDouble(f[7]), Double.parseDouble(f[8]), Double.parseDouble(f[9]), Double.parseDouble(f[10]));
+      cells.put(key(r.task(), r.tokenizer(), r.head(), r.bins(), r.demos()), r);
+    }
+    return cells;
   }
 
   private static Row withSweep(Row r, String sweep) {

@@ -53,5 +53,14 @@ class BcTheoryLearnedIT {
     }
     assertEquals(16, Files.readAllLines(dir.resolve("out/table3_learned.csv")).size());
     LOG.info("{}", r.markdown());
+
+    // a second run over the same work directory resumes from its progress file: no cell is trained again
+    // (the last cell's policy directory is not rewritten) and the rows are the same, number for number
+    java.nio.file.Path lastPolicy = dir.resolve("work/linear-n30/policy");
+    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(lastPolicy);
+    List<LearnedBcExperiment.Row> again = LearnedBcExperiment.run(spark,
+        ConfigLoader.load(null, List.of("seed=7", "spark.master=local[2]")), LearnedBcExperiment.Grid.quick(), dir.resolve("work"));
+    assertEquals(r.learned(), again);
+    assertEquals(before, Files.getLastModifiedTime(lastPolicy));
   }
 }
