@@ -40,7 +40,7 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * several steps). Networks it does not cover are reported by {@link #unsupportedReason}. Not thread-safe:
  * one instance per network and thread.
  */
-public final class FusedConvStep {
+public final class FusedConvStep implements FusedStep {
   private final MultiLayerNetwork network;
   /** One lane: FlatAdam runs on the calling thread (the step is single-threaded). */
   private final LanePool pool = new LanePool(1);

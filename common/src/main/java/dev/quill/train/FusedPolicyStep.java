@@ -36,7 +36,7 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * sum goes through one Adam step split over the same threads. Not thread-safe: one instance per
  * network and calling thread.
  */
-public final class FusedPolicyStep {
+public final class FusedPolicyStep implements FusedStep {
   private final MultiLayerNetwork network;
   private final int numLayers;
   private final int numHeads;

@@ -1,7 +1,7 @@
 package dev.quill.spark.train;
 
 import dev.quill.train.ExampleBlock;
-import dev.quill.train.FusedPolicyStep;
+import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.NativeThreads;
 import java.io.Serializable;
@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Synchronous parameter averaging (McDonald et al. 2010; Zinkevich et al. 2010, as in DL4J's
- * ParameterAveragingTrainingMaster) with {@link FusedPolicyStep} on the workers and the examples kept in
+ * ParameterAveragingTrainingMaster) with a {@link FusedStep} on the workers (MLP or convolutional policy) and the examples kept in
  * each partition's cached {@link ExampleBlock}: nothing is exported, serialized or re-read per epoch.
  * Every round broadcasts the parameters and the Adam state as flat float arrays, each partition fits its
  * next {@code averagingFrequency} minibatches of its epoch order (the order {@link LocalTrainer} uses
@@ -132,7 +132,7 @@ final class FusedAveraging {
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
     final MultiLayerNetwork network;
-    final FusedPolicyStep step;
+    final FusedStep step;
     int orderEpoch = -1;
     int[] order;
 
@@ -140,7 +140,7 @@ final class FusedAveraging {
       NativeThreads.set(threads);
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
       network.init();
-      step = new FusedPolicyStep(network);
+      step = FusedStep.forNetwork(network);
     }
 
     int[] order(ExampleBlock block, long seed, int epoch, int partition) {

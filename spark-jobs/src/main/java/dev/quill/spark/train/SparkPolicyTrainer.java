@@ -2,8 +2,7 @@ package dev.quill.spark.train;
 
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
-import dev.quill.train.FusedConvStep;
-import dev.quill.train.FusedPolicyStep;
+import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,8 +27,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * Trains a policy network by parameter averaging: each worker fits {@code averagingFrequency}
  * minibatches of {@code batchSize}, then parameters and Adam state are averaged. The {@code fused}
- * approach does this with {@link FusedAveraging} (fused training step, examples never leave the
- * executors' cached blocks), or for convolutional policies with {@link ConvAveraging} ({@link FusedConvStep});
+ * approach does this with {@link FusedAveraging} (a {@link FusedStep} per worker: {@code FusedPolicyStep}
+ * for MLP policies, {@code FusedConvStep} for convolutional ones; examples never leave the executors' cached blocks);
  * {@code export} and {@code direct} with DL4J's
  * ParameterAveragingTrainingMaster. Examples stay on the executors as cached {@link ExampleBlock}s (one
  * per partition) and are re-cut into shuffled minibatches every epoch. The autoregressive head's
@@ -45,7 +44,6 @@ public final class SparkPolicyTrainer {
   private final TrainConfig config;
   private final long seed;
   private final FusedAveraging fused;
-  private final ConvAveraging fusedConv;
   private final String approach;
 
   /**
@@ -53,15 +51,14 @@ public final class SparkPolicyTrainer {
    *
    * @param approach {@code fused}, {@code export} or {@code direct} (already resolved from {@code auto});
    *     {@code fused} falls back to {@code export} (local masters) or {@code direct} for networks
-   *     neither {@link FusedPolicyStep} nor {@link FusedConvStep} supports; {@link #fit(JavaRDD)} always uses DL4J's master
+   *     no {@link FusedStep} supports; {@link #fit(JavaRDD)} always uses DL4J's master
    * @param exportDirectory URI of a scratch folder for the export approach
    */
   public SparkPolicyTrainer(JavaSparkContext sc, MultiLayerConfiguration conf, TrainConfig config, long seed,
       String approach, String exportDirectory) {
     MultiLayerNetwork probe = "fused".equals(approach) ? probe(conf) : null;
-    boolean fusable = probe != null && FusedPolicyStep.unsupportedReason(probe).isEmpty();
-    boolean convFusable = probe != null && !fusable && FusedConvStep.unsupportedReason(probe).isEmpty();
-    if ("fused".equals(approach) && !fusable && !convFusable) {
+    boolean fusable = probe != null && FusedStep.unsupportedReason(probe).isEmpty();
+    if ("fused".equals(approach) && !fusable) {
       approach = isLocal(sc.master()) ? "export" : "direct";
     }
     this.sparkNet = new SparkDl4jMultiLayer(sc, conf, master(config, seed, approach, exportDirectory));
@@ -71,8 +68,6 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc)) : null;
-    this.fusedConv = convFusable ? new ConvAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
         threadsPerWorker(sc)) : null;
   }
 
@@ -93,7 +88,6 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = null;
-    this.fusedConv = null;
   }
 
   private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
@@ -175,9 +169,6 @@ public final class SparkPolicyTrainer {
     if (fused != null && !Double.isNaN(fused.score())) {
       return fused.score();
     }
-    if (fusedConv != null && !Double.isNaN(fusedConv.score())) {
-      return fusedConv.score();
-    }
     return sparkNet != null ? sparkNet.getScore() : sparkGraph.getScore();
   }
 
@@ -191,10 +182,6 @@ public final class SparkPolicyTrainer {
   public void fitEpoch(JavaRDD<ExampleBlock> blocks, int epoch) {
     if (fused != null) {
       fused.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
-      return;
-    }
-    if (fusedConv != null) {
-      fusedConv.fitEpoch(sparkNet.getNetwork(), blocks, epoch);
       return;
     }
     JavaRDD<DataSet> batches = blocks.mapPartitionsWithIndex(new Minibatches(config.batchSize(), seed, epoch), true);

@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * The {@code fused} approach on a convolutional policy ({@link ConvAveraging}): with one worker it is
+ * The {@code fused} approach on a convolutional policy ({@link FusedAveraging} with {@code FusedConvStep}): with one worker it is
  * sequential training, so it must end where a single-JVM DL4J {@code fit} on the same minibatches ends.
  */
 class ConvAveragingIT {
