@@ -4,20 +4,14 @@ import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.AdamUpdater;
 
 /**
@@ -81,39 +75,21 @@ public final class FusedConvStep implements FusedStep {
     int c = (int) in.getNumChannels();
     int h = (int) in.getInputHeight();
     int w = (int) in.getInputWidth();
-    this.nIn = new long[numLayers];
-    this.nOut = new long[numLayers];
-    this.weights = new INDArray[numLayers];
-    this.biases = new INDArray[numLayers];
-    this.weightGrads = new INDArray[numLayers];
-    this.biasGrads = new INDArray[numLayers];
-    this.gradient = Nd4j.create(DataType.FLOAT, network.params().shape(), 'c');
-    INDArray gradientRow = gradient.reshape(1, network.numParams());
-    long offset = 0;
-    for (int i = 0; i < numLayers; i++) {
-      Layer layer = network.getLayer(i);
-      FeedForwardLayer conf = (FeedForwardLayer) layer.conf().getLayer();
-      nIn[i] = conf.getNIn();
-      nOut[i] = conf.getNOut();
-      weights[i] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-      biases[i] = layer.getParam(DefaultParamInitializer.BIAS_KEY);
-      long n = layer.numParams();
-      INDArray slice = gradientRow.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(offset, offset + n));
-      Map<String, INDArray> views = i < convs
-          ? ConvolutionParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(), slice)
-          : DefaultParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(), slice);
-      weightGrads[i] = views.get(DefaultParamInitializer.WEIGHT_KEY);
-      biasGrads[i] = i < convs ? views.get(DefaultParamInitializer.BIAS_KEY)
-          : views.get(DefaultParamInitializer.BIAS_KEY).reshape(1, nOut[i]);
-      offset += n;
-      if (i < convs) {
-        ConvolutionLayer cl = (ConvolutionLayer) conf;
-        geometry[i] = new ConvGeometry(c, h, w, (int) nOut[i], cl.getKernelSize()[0], cl.getKernelSize()[1],
-            cl.getStride()[0], cl.getStride()[1], cl.getPadding()[0], cl.getPadding()[1]);
-        c = (int) nOut[i];
-        h = geometry[i].outHeight();
-        w = geometry[i].outWidth();
-      }
+    LayerViews views = new LayerViews(network, convs);
+    this.nIn = views.nIn;
+    this.nOut = views.nOut;
+    this.weights = views.weights;
+    this.biases = views.biases;
+    this.weightGrads = views.weightGrads;
+    this.biasGrads = views.biasGrads;
+    this.gradient = views.gradient;
+    for (int i = 0; i < convs; i++) {
+      ConvolutionLayer cl = (ConvolutionLayer) network.getLayer(i).conf().getLayer();
+      geometry[i] = new ConvGeometry(c, h, w, (int) nOut[i], cl.getKernelSize()[0], cl.getKernelSize()[1],
+          cl.getStride()[0], cl.getStride()[1], cl.getPadding()[0], cl.getPadding()[1]);
+      c = (int) nOut[i];
+      h = geometry[i].outHeight();
+      w = geometry[i].outWidth();
     }
     if (nIn[convs] != (long) c * h * w) {
       throw new IllegalArgumentException("layer " + convs + " expects " + nIn[convs] + " inputs, the convolutions give "

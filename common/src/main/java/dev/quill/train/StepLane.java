@@ -4,16 +4,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One lane of {@link FusedPolicyStep}: forward pass, loss and backward pass of a run of minibatch rows
@@ -39,30 +36,14 @@ final class StepLane {
     this.numLayers = network.getnLayers();
     this.numHeads = numHeads;
     this.numBins = numBins;
-    this.nIn = new long[numLayers];
-    this.nOut = new long[numLayers];
-    this.weights = new INDArray[numLayers];
-    this.biases = new INDArray[numLayers];
-    this.weightGrads = new INDArray[numLayers];
-    this.biasGrads = new INDArray[numLayers];
-    this.gradient = Nd4j.create(DataType.FLOAT, network.params().shape(), 'c');
-    INDArray gradientRow = gradient.reshape(1, network.numParams());
-    long offset = 0;
-    for (int i = 0; i < numLayers; i++) {
-      Layer layer = network.getLayer(i);
-      org.deeplearning4j.nn.conf.layers.FeedForwardLayer conf =
-          (org.deeplearning4j.nn.conf.layers.FeedForwardLayer) layer.conf().getLayer();
-      nIn[i] = conf.getNIn();
-      nOut[i] = conf.getNOut();
-      weights[i] = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-      biases[i] = layer.getParam(DefaultParamInitializer.BIAS_KEY);
-      long n = layer.numParams();
-      Map<String, INDArray> views = DefaultParamInitializer.getInstance().getGradientsFromFlattened(layer.conf(),
-          gradientRow.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(offset, offset + n)));
-      weightGrads[i] = views.get(DefaultParamInitializer.WEIGHT_KEY);
-      biasGrads[i] = views.get(DefaultParamInitializer.BIAS_KEY).reshape(1, nOut[i]);
-      offset += n;
-    }
+    LayerViews views = new LayerViews(network, 0);
+    this.nIn = views.nIn;
+    this.nOut = views.nOut;
+    this.weights = views.weights;
+    this.biases = views.biases;
+    this.weightGrads = views.weightGrads;
+    this.biasGrads = views.biasGrads;
+    this.gradient = views.gradient;
   }
 
   /** This lane's flat gradient, valid after {@link #run}. */
