@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class LearnedBcExperiment {
   private static final Logger LOG = LoggerFactory.getLogger(LearnedBcExperiment.class);
 
+  /** Header of {@link #csv} and of the progress file. */
+  private static final String CSV_HEADER =
+      "task,sweep,tokenizer,head,bins,demos,success,return,expert_success,expert_return,heldout_loss\n";
+
   private LearnedBcExperiment() {}
 
   /**
@@ -223,8 +227,7 @@ public final class LearnedBcExperiment {
 
   /** The cells in {@link #csv}'s columns, numbers in full precision ({@link Double#toString}) so they read back exactly. */
   static String progressCsv(Iterable<Row> rows) {
-    StringBuilder sb = new StringBuilder("task,sweep,tokenizer,head,bins,demos,success,return,expert_success,expert_return,"
-        + "heldout_loss\n");
+    StringBuilder sb = new StringBuilder(CSV_HEADER);
     for (Row r : rows) {
       sb.append(String.join(",", r.task(), "", r.tokenizer(), r.head(), Integer.toString(r.bins()), Integer.toString(r.demos()),
           Double.toString(r.success()), Double.toString(r.meanReturn()), Double.toString(r.expertSuccess()),
@@ -286,8 +289,7 @@ public final class LearnedBcExperiment {
 
   /** The rows as CSV with a header. */
   public static String csv(List<Row> rows) {
-    StringBuilder sb = new StringBuilder("task,sweep,tokenizer,head,bins,demos,success,return,expert_success,expert_return,"
-        + "heldout_loss\n");
+    StringBuilder sb = new StringBuilder(CSV_HEADER);
     for (Row r : rows) {
       sb.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.4f,%.4f,%.5f%n", r.task(), r.sweep(), r.tokenizer(),
           r.head(), r.bins(), r.demos(), r.success(), r.meanReturn(), r.expertSuccess(), r.expertReturn(), r.heldoutLoss()));

@@ -7,6 +7,7 @@ import dev.quill.config.ConfigLoader;
 import dev.quill.spark.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -56,8 +57,8 @@ class BcTheoryLearnedIT {
 
     // a second run over the same work directory resumes from its progress file: no cell is trained again
     // (the last cell's policy directory is not rewritten) and the rows are the same, number for number
-    java.nio.file.Path lastPolicy = dir.resolve("work/linear-n30/policy");
-    java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(lastPolicy);
+    Path lastPolicy = dir.resolve("work/linear-n30/policy");
+    FileTime before = Files.getLastModifiedTime(lastPolicy);
     List<LearnedBcExperiment.Row> again = LearnedBcExperiment.run(spark,
         ConfigLoader.load(null, List.of("seed=7", "spark.master=local[2]")), LearnedBcExperiment.Grid.quick(), dir.resolve("work"));
     assertEquals(r.learned(), again);
