@@ -16,8 +16,8 @@ public final class LocalTrainer {
   private LocalTrainer() {}
 
   /**
-   * Fits {@code network} for {@code epochs} epochs, with {@link FusedPolicyStep} where it supports the
-   * network and DL4J's {@code fit} otherwise (same minibatches, same result up to float rounding).
+   * Fits {@code network} for {@code epochs} epochs, with a {@link FusedStep} where one supports the
+   * network (MLP or convolutional policy) and DL4J's {@code fit} otherwise (same minibatches, same result up to float rounding).
    *
    * @param heldout examples to score after each epoch, or {@code null}
    * @param onEpoch called after each epoch (progress reporting); may be {@code null}
@@ -25,17 +25,17 @@ public final class LocalTrainer {
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
       DataSet heldout, Consumer<EpochStats> onEpoch) {
     return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch,
-        FusedPolicyStep.unsupportedReason(network).isEmpty());
+        FusedStep.unsupportedReason(network).isEmpty());
   }
 
   /**
-   * Fits {@code network} for {@code epochs} epochs, with {@link FusedPolicyStep} when {@code fused}
+   * Fits {@code network} for {@code epochs} epochs, with {@link FusedStep#forNetwork} when {@code fused}
    * (which must then support the network), else with DL4J's {@code fit} on {@link DataSet} minibatches.
    * Both paths see the same minibatches in the same order.
    */
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
       DataSet heldout, Consumer<EpochStats> onEpoch, boolean fused) {
-    return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch, fused ? new FusedPolicyStep(network) : null);
+    return fit(network, examples, batchSize, epochs, seed, heldout, onEpoch, fused ? FusedStep.forNetwork(network) : null);
   }
 
   /**
@@ -43,7 +43,7 @@ public final class LocalTrainer {
    * keep it to read its profile), or with DL4J's {@code fit} when {@code step} is {@code null}.
    */
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
-      DataSet heldout, Consumer<EpochStats> onEpoch, FusedPolicyStep step) {
+      DataSet heldout, Consumer<EpochStats> onEpoch, FusedStep step) {
     List<EpochStats> stats = new ArrayList<>();
     for (int epoch = 1; epoch <= epochs; epoch++) {
       long start;
