@@ -17,20 +17,25 @@ import java.util.Map;
  *     did not come from Spark's {@code percentile_approx} over every frame (wide features such as image
  *     observations: an exact quantile of a seeded sample of frames); {@code null} (and absent from the file)
  *     when every feature's quantiles cover all frames
+ * @param normalization how {@code mean}/{@code std} were computed, by feature key, for features whose mean
+ *     and std are not per dimension (image observations: pooled per channel, see
+ *     {@link FeatureStats#pooledPerChannel}); {@code null} (and absent from the file) when every feature's
+ *     are per dimension
  */
 public record DatasetStats(
     @JsonProperty("observation.state") FeatureStats state,
     @JsonProperty("action") FeatureStats action,
-    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("quill.quantiles") Map<String, String> quantiles)
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("quill.quantiles") Map<String, String> quantiles,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("quill.normalization") Map<String, String> normalization)
     implements Serializable {
 
   /** The canonical constructor (the one Jackson uses). */
   @JsonCreator
   public DatasetStats {}
 
-  /** Statistics whose quantiles cover every frame. */
+  /** Statistics whose quantiles cover every frame and whose mean and std are per dimension. */
   public DatasetStats(FeatureStats state, FeatureStats action) {
-    this(state, action, null);
+    this(state, action, null, null);
   }
 
   /** Reads {@code stats.json}. */

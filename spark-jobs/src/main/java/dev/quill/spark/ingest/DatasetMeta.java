@@ -1,5 +1,7 @@
 package dev.quill.spark.ingest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.quill.task.image.ImageShape;
 import dev.quill.util.Json;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,10 +22,14 @@ import java.util.List;
  * @param heldoutFraction configured held-out fraction
  * @param splitSeed seed of the split
  * @param source input folder
+ * @param imageShape the state's image shape when the state is a flattened image (from the input's
+ *     {@code image_shape}), else null and absent from the file; {@code stats} pools the state's mean and std
+ *     per image channel when it is set
  */
 public record DatasetMeta(String format, int formatVersion, String task, int stateDim, int actionDim,
     List<String> stateNames, List<String> actionNames, long episodes, long frames, long heldoutEpisodes,
-    double heldoutFraction, long splitSeed, String source) {
+    double heldoutFraction, long splitSeed, String source,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ImageShape imageShape) {
   /** File name inside the dataset folder. */
   public static final String FILE = "meta.json";
   /** Format marker. */

@@ -101,7 +101,7 @@ final class FrameSources {
     List<String> notes = List.of("HDF5 read with jHDF " + (config.ingest().obsKeys().isEmpty()
         ? "; state = every per-step vector observation key, sorted by name (images skipped)"
         : "; state = observation keys " + config.ingest().obsKeys()));
-    InputLayout layout = new InputLayout(root, List.of(), -1, -1, List.of(), List.of(), "", Map.of(), "", notes);
+    InputLayout layout = new InputLayout(root, List.of(), -1, -1, List.of(), List.of(), "", Map.of(), "", notes, null);
     Dataset<Row> frames = all.filter(col(Hdf5Source.RULE).isNull())
         .drop(Hdf5Source.RULE, Hdf5Source.COLUMN, Hdf5Source.MESSAGE);
     return new Frames(root, layout, frames, findings, format, all);

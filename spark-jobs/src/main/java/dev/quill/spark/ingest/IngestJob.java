@@ -163,7 +163,7 @@ public final class IngestJob {
       }
       DatasetMeta meta = new DatasetMeta(DatasetMeta.FORMAT, DatasetMeta.FORMAT_VERSION, layout.task(), stateDim, actionDim,
           names(layout.stateNames(), stateDim, "s"), names(layout.actionNames(), actionDim, "a"), episodes, frames, heldout,
-          fraction, seed, input.toString());
+          fraction, seed, input.toString(), layout.imageShape());
       Json.writeFile(dsStaging.resolve(DatasetMeta.FILE), meta);
 
       if (!bad.isEmpty()) {

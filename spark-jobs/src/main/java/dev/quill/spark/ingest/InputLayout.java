@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quill.data.BadInputException;
 import dev.quill.data.Columns;
 import dev.quill.data.Finding;
+import dev.quill.task.image.ImageShape;
 import dev.quill.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,13 +32,18 @@ import java.util.stream.Stream;
  * @param episodesFile where {@code episodeLengths} came from ({@code meta/episodes.jsonl}, v3's
  *     {@code meta/episodes/}), as reported
  * @param notes what the reader skipped or assumed (video and image features, format version), for the report
+ * @param imageShape the state's image shape ({@code image_shape} [C, H, W] under
+ *     {@code features.observation.state} in info.json, written for Quill's image observations), or null when
+ *     the state is a plain vector
  */
 record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim, List<String> stateNames,
-    List<String> actionNames, String task, Map<Long, Long> episodeLengths, String episodesFile, List<String> notes) {
+    List<String> actionNames, String task, Map<Long, Long> episodeLengths, String episodesFile, List<String> notes,
+    ImageShape imageShape) {
 
   /** The same layout with the episode lengths read from {@code file} (LeRobot v3's episodes Parquet). */
   InputLayout withEpisodeLengths(Map<Long, Long> lengths, String file) {
-    return new InputLayout(root, dataFiles, stateDim, actionDim, stateNames, actionNames, task, lengths, file, notes);
+    return new InputLayout(root, dataFiles, stateDim, actionDim, stateNames, actionNames, task, lengths, file, notes,
+        imageShape);
   }
 
   /** Reads the layout of {@code root}; fails with a clear message when there is no data. */
@@ -64,6 +70,7 @@ record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim,
     List<String> sn = List.of();
     List<String> an = List.of();
     String task = "";
+    ImageShape image = null;
     Path info = root.resolve("meta/info.json");
     if (Files.isRegularFile(info)) {
       JsonNode node = Json.read(info, JsonNode.class);
@@ -73,6 +80,7 @@ record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim,
       sn = names(features.path(Columns.STATE).path("names"));
       an = names(features.path(Columns.ACTION).path("names"));
       task = node.path("robot_type").asText("");
+      image = imageShape(info, features.path(Columns.STATE), s);
       notes.add("LeRobot " + node.path("codebase_version").asText("(no codebase_version)") + " metadata in meta/info.json");
       features.fields().forEachRemaining(f -> {
         String dtype = f.getValue().path("dtype").asText("");
@@ -83,7 +91,32 @@ record InputLayout(Path root, List<Path> dataFiles, int stateDim, int actionDim,
       });
     }
     return new InputLayout(root, files, s, a, sn, an, task, episodeLengths(root.resolve("meta/episodes.jsonl")),
-        "meta/episodes.jsonl", List.copyOf(notes));
+        "meta/episodes.jsonl", List.copyOf(notes), image);
+  }
+
+  /**
+   * The state's {@code image_shape} [C, H, W], or null when absent.
+   *
+   * @throws BadInputException when it is not three positive integers whose product is the declared state
+   *     dimension
+   */
+  private static ImageShape imageShape(Path info, JsonNode state, int stateDim) {
+    JsonNode shape = state.path("image_shape");
+    if (shape.isMissingNode() || shape.isNull()) {
+      return null;
+    }
+    boolean valid = shape.isArray() && shape.size() == 3;
+    for (int i = 0; valid && i < 3; i++) {
+      valid = shape.get(i).canConvertToInt() && shape.get(i).asInt() > 0;
+    }
+    if (valid && shape.get(0).asInt() * shape.get(1).asInt() * shape.get(2).asInt() == stateDim) {
+      return new ImageShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
+    }
+    Rule rule = Rule.BAD_IMAGE_SHAPE;
+    String message = info + ": features." + Columns.STATE + ".image_shape " + shape + " " + rule.description()
+        + " (" + stateDim + ") (rule " + rule.id() + ")";
+    throw new BadInputException(message, List.of(new Finding(info.toString(), -1, Columns.STATE, -1, rule.id(),
+        message)));
   }
 
   private static List<String> names(JsonNode node) {

@@ -23,7 +23,9 @@ enum Rule {
   /** An episode with a single frame (nothing to learn a transition from). */
   SHORT_EPISODE("short_episode", "has a single frame (at least 2 are required)"),
   /** Timestamps do not increase strictly with the frame index. */
-  NON_MONOTONE_TIMESTAMP("non_monotone_timestamp", "timestamp does not increase with frame_index");
+  NON_MONOTONE_TIMESTAMP("non_monotone_timestamp", "timestamp does not increase with frame_index"),
+  /** info.json's {@code image_shape} is not [C, H, W] with C·H·W equal to the state's shape. */
+  BAD_IMAGE_SHAPE("bad_image_shape", "is not three positive integers [C, H, W] whose product is the state's shape");
 
   private final String id;
   private final String description;

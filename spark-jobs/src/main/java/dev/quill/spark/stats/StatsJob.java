@@ -17,6 +17,7 @@ import dev.quill.data.FeatureMoments;
 import dev.quill.data.FeatureStats;
 import dev.quill.spark.Datasets;
 import dev.quill.spark.ingest.DatasetMeta;
+import dev.quill.task.image.ImageShape;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * up to {@value #QUANTILE_SAMPLE} frames (all frames when there are fewer), recorded under
  * {@code quill.quantiles} in {@code stats.json}. Only the action's q01/q99 are read downstream
  * ({@code quantize.bounds: q01q99}); actions are never that wide.
+ *
+ * <p>When the dataset's state is a flattened image ({@link DatasetMeta#imageShape()}), its mean and std are
+ * pooled per image channel ({@link FeatureStats#pooledPerChannel}) and {@code stats.json} says so under
+ * {@code quill.normalization}; min, max and the quantiles stay per pixel.
  */
 public final class StatsJob {
   private static final Logger LOG = LoggerFactory.getLogger(StatsJob.class);
@@ -59,8 +64,16 @@ public final class StatsJob {
     Dataset<Row> train = Datasets.train(spark, dataset).cache();
     try {
       Map<String, String> notes = new LinkedHashMap<>();
-      DatasetStats stats = new DatasetStats(feature(train, Columns.STATE, meta.stateDim(), notes),
-          feature(train, Columns.ACTION, meta.actionDim(), notes), notes.isEmpty() ? null : notes);
+      FeatureStats state = feature(train, Columns.STATE, meta.stateDim(), notes);
+      Map<String, String> normalization = null;
+      if (meta.imageShape() != null) {
+        ImageShape shape = meta.imageShape();
+        state = state.pooledPerChannel(shape.channels());
+        normalization = Map.of(Columns.STATE, "mean and std pooled per image channel (" + shape.channels() + " channels of "
+            + shape.height() + "x" + shape.width() + " pixels); min, max, q01 and q99 per pixel");
+      }
+      DatasetStats stats = new DatasetStats(state, feature(train, Columns.ACTION, meta.actionDim(), notes),
+          notes.isEmpty() ? null : notes, normalization);
       stats.write(statsFile);
       LOG.info("Statistics of {} training frames written to {}", stats.state().count(), statsFile);
       return stats;

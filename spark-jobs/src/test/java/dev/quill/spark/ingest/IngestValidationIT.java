@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.quill.task.image.ImageShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,6 +191,25 @@ class IngestValidationIT {
     IngestJob.Result r = ingest(in, "quarantine");
     assertTrue(onlyFinding(r, "length_mismatch").message().contains("(metadata 5, data 3)"));
     assertEquals(1, r.episodes());
+  }
+
+  @Test
+  void imageShape_validIsRecordedInvalidFailsNamingFileAndRule() throws IOException {
+    Path in = dir.resolve("in");
+    write(in, "a.parquet", episode(0, 4));
+    Files.createDirectories(in.resolve("meta"));
+    String info = "{\"features\": {\"observation.state\": {\"dtype\": \"float32\", \"shape\": [3], "
+        + "\"image_shape\": %s}, \"action\": {\"dtype\": \"float32\", \"shape\": [2]}}}";
+    Files.writeString(in.resolve("meta/info.json"), String.format(info, "[3, 1, 1]"));
+    ingest(in, "quarantine");
+    assertEquals(new ImageShape(3, 1, 1), DatasetMeta.read(dir.resolve("out/dataset")).imageShape());
+
+    Files.writeString(in.resolve("meta/info.json"), String.format(info, "[1, 2, 2]"));
+    BadInputException e = assertThrows(BadInputException.class, () -> IngestJob.run(spark, config("quarantine"), in,
+        dir.resolve("out2/dataset"), dir.resolve("out2/quarantine")));
+    assertTrue(e.getMessage().contains("meta/info.json: features.observation.state.image_shape [1,2,2] is not three "
+        + "positive integers [C, H, W] whose product is the state's shape (3) (rule bad_image_shape)"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("out2/dataset")));
   }
 
   @Test
