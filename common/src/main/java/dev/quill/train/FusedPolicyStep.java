@@ -2,7 +2,6 @@ package dev.quill.train;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.Optional;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -40,7 +39,9 @@ public final class FusedPolicyStep implements FusedStep {
   private final MultiLayerNetwork network;
   private final int numLayers;
   private final int numHeads;
+  private final int labelWidth;
   private final long stateDim;
+  private final FakeQuantLayers quant;
   private final StepLane[] lanes;
   private final INDArray[] laneGradients;
   private final LanePool pool;
@@ -75,14 +76,15 @@ public final class FusedPolicyStep implements FusedStep {
     }
     this.network = network;
     this.numLayers = network.getnLayers();
-    FactorizedTokenCrossEntropy loss = (FactorizedTokenCrossEntropy) ((OutputLayer) network.getLayer(numLayers - 1)
-        .conf().getLayer()).getLossFn();
-    this.numHeads = loss.getNumHeads();
+    int[] shape = StudentSupport.headsBinsWidth(network);
+    this.numHeads = shape[0];
+    this.labelWidth = shape[2];
+    this.quant = new FakeQuantLayers(network);
     this.stateDim = network.getLayer(0).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0);
     this.lanes = new StepLane[lanes];
     this.laneGradients = new INDArray[lanes];
     for (int k = 0; k < lanes; k++) {
-      this.lanes[k] = new StepLane(network, loss.getNumHeads(), loss.getNumBins());
+      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], quant.forward());
       this.laneGradients[k] = this.lanes[k].gradient();
     }
     this.pool = new LanePool(lanes);
@@ -158,11 +160,12 @@ public final class FusedPolicyStep implements FusedStep {
    *     reports
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {
-    if (block.stateDim() != stateDim || block.numHeads() != numHeads) {
-      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and " + block.numHeads()
-          + " tokens, the network expects " + stateDim + " and " + numHeads);
+    if (block.stateDim() != stateDim || block.numHeads() != labelWidth) {
+      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and label width "
+          + block.numHeads() + ", the network expects " + stateDim + " and " + labelWidth);
     }
     phase(-1);
+    quant.refresh();
     int used = Math.min(lanes.length, n);
     double[] sums = new double[used];
     pool.run(used, k -> {
