@@ -30,7 +30,11 @@ import org.nd4j.linalg.learning.AdamUpdater;
  *
  * <p>It computes what {@code network.fit} computes for such a network (same loss, gradient, division by
  * the minibatch size, Adam formula and iteration count; the tests compare parameters and Adam state after
- * several steps). Networks it does not cover are reported by {@link #unsupportedReason}. Not thread-safe:
+ * several steps). Low-bit students train here as in {@link FusedPolicyStep}: convolution kernels and dense
+ * weights with {@link dev.quill.nn.qat.FakeQuantWeights} are fake-quantized once per step (per output channel
+ * = a kernel's first index) with the straight-through estimator ({@link FakeQuantLayers}), and
+ * {@link dev.quill.loss.DistilledTokenCrossEntropy} adds its distillation pass ({@link DistillPass}).
+ * Networks it does not cover are reported by {@link #unsupportedReason}. Not thread-safe:
  * one instance per network and thread.
  */
 public final class FusedConvStep implements FusedStep {
@@ -125,7 +129,8 @@ public final class FusedConvStep implements FusedStep {
    * Fits one minibatch: examples {@code order[from] .. order[from + n - 1]} of {@code block}. Updates the
    * network's parameters, Adam state, iteration count and score, like {@code network.fit}.
    *
-   * @return the minibatch's mean log-loss (nats, mean over heads)
+   * @return the minibatch's mean loss as DL4J's score reports it: log-loss (nats, mean over heads), plus
+   *     {@code alpha} times the teacher distance for the distilled loss
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {
     int sd = geometry[0].inSize();

@@ -26,11 +26,16 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * parameters (see {@link FlatAdam}). Backpropagation follows the chain rule for {@code relu(x W + b)}
  * layers (Rumelhart et al. 1986); the loss is the log-loss of Cao &amp; Xie 2026 over quantized actions.
  *
+ * <p>Low-bit students (Park et al., ICCV 2025) train here too: layers with
+ * {@link dev.quill.nn.qat.FakeQuantWeights} multiply with weights fake-quantized once per step from the float
+ * weights, whose gradient passes straight through ({@link FakeQuantLayers}), and the distilled loss
+ * {@link dev.quill.loss.DistilledTokenCrossEntropy} adds its teacher-distance term after the softmax pass
+ * ({@link DistillPass}), reading tokens, teacher logits and alpha from each example's label row.
+ *
  * <p>The network keeps its DL4J identity: parameters named {@code W}/{@code b} with their shapes, the
  * updater state DL4J saves and restores, and the iteration count. Networks this step does not cover
- * (weight noise for QAT, other losses such as DistilledTokenCrossEntropy, dropout, regularization,
- * gradient normalization, updaters other than Adam) are reported by {@link #unsupportedReason} and
- * must be trained with {@code fit}. With several lanes (data parallelism inside the JVM), each lane
+ * (LSQ activation layers, other losses, dropout, regularization, gradient normalization, updaters other
+ * than Adam) are reported by {@link #unsupportedReason} and must be trained with {@code fit}. With several lanes (data parallelism inside the JVM), each lane
  * computes the gradient of its share of the minibatch on its own thread ({@link StepLane}) and the
  * sum goes through one Adam step split over the same threads. Not thread-safe: one instance per
  * network and calling thread.
@@ -111,9 +116,10 @@ public final class FusedPolicyStep implements FusedStep {
 
   /**
    * Why the fused step cannot train {@code network}, or empty if it can: float parameters, dense ReLU
-   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy}, one Adam
-   * updater for all parameters, and no weight noise, dropout, regularization, gradient normalization or
-   * constraints.
+   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy} or
+   * {@link dev.quill.loss.DistilledTokenCrossEntropy}, one Adam updater for all parameters, no weight noise
+   * but {@link dev.quill.nn.qat.FakeQuantWeights}, and no LSQ activation layers, dropout, regularization,
+   * gradient normalization or constraints.
    */
   public static Optional<String> unsupportedReason(MultiLayerNetwork network) {
     return FusedStepSupport.unsupportedReason(network);
@@ -156,7 +162,8 @@ public final class FusedPolicyStep implements FusedStep {
    * the network's parameters, Adam state, iteration count and score, like {@code network.fit}. With
    * several lanes, the profile (if any) records lane 0's thread.
    *
-   * @return the minibatch's mean log-loss (nats, mean over heads), the value {@code network.score()} then
+   * @return the minibatch's mean loss (log-loss in nats, mean over heads, plus {@code alpha} times the teacher
+   *     distance for the distilled loss), the value {@code network.score()} then
    *     reports
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {

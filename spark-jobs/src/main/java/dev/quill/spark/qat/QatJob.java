@@ -131,7 +131,7 @@ public final class QatJob {
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, tc, seed, approach, export.toUri().toString());
     trainer.setNetwork(init);
-    LOG.info("{} w{}: training approach {} ({})", method, q.bits(), trainer.approach(), "fused".equals(trainer.approach())
+    LOG.info("{} {}: training approach {} ({})", method, label(q), trainer.approach(), "fused".equals(trainer.approach())
         ? "fused step on fake-quantized weights and the distilled loss" : "DL4J fit; the fused steps do not cover this student");
     List<EpochStats> epochs = new ArrayList<>();
     try {
