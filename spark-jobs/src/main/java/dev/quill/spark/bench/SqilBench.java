@@ -45,7 +45,7 @@ public final class SqilBench {
    *
    * @param states states scored per timed pass
    * @param trainExamples examples per training epoch
-   * @param epochs timed training epochs (after one warm-up minibatch)
+   * @param epochs timed training epochs (after 8 warm-up minibatches)
    * @param master Spark master of the SIS measurement
    * @param imageExamples examples per epoch of the image (conv) training rows, batch 64
    */

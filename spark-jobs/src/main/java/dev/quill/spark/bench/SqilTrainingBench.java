@@ -32,12 +32,14 @@ import org.nd4j.linalg.learning.config.Adam;
  * and on DL4J's {@code fit} (the path students took before the fused steps supported them, and still take with
  * LSQ activations). Two models: Quill's bench MLP (17-dim state, 6 heads x 256 bins, 2 x 256, batch 256) and
  * the {@code lane-image} convolutional policy (3 x 32 x 32, convolutions 16 and 32, dense 128, 2 heads x 64
- * bins, batch 64). Synthetic examples; each row trains a fresh network after one warm-up minibatch.
+ * bins, batch 64). Synthetic examples; each row trains a fresh network after 8 warm-up minibatches.
  */
 final class SqilTrainingBench {
   private static final ImageShape IMAGE = new ImageShape(3, 32, 32);
   private static final int IMAGE_HEADS = 2;
   private static final int IMAGE_BINS = 64;
+  /** Minibatches fitted before the clock starts (JIT compilation of the Java kernels, native buffers). */
+  private static final int WARM_UP = 8;
 
   private SqilTrainingBench() {}
 
@@ -100,7 +102,7 @@ final class SqilTrainingBench {
 
   /**
    * Examples per second of {@code epochs} epochs over {@code block} in minibatches of {@code batch} (identity
-   * order) after one warm-up minibatch, on a fresh network of {@code conf}: with {@link FusedStep#forNetwork}
+   * order) after {@link #WARM_UP} warm-up minibatches, on a fresh network of {@code conf}: with {@link FusedStep#forNetwork}
    * when {@code fused}, else with DL4J's {@code fit}.
    */
   static double throughput(MultiLayerConfiguration conf, ExampleBlock block, int batch, int epochs, boolean fused) {
@@ -112,7 +114,9 @@ final class SqilTrainingBench {
     if (fused) {
       FusedStep step = FusedStep.forNetwork(net);
       int[] order = block.order(null);
-      step.fit(block, order, 0, Math.min(batch, n));
+      for (int from = 0; from < Math.min(n, WARM_UP * batch); from += batch) {
+        step.fit(block, order, from, Math.min(batch, n - from));
+      }
       t0 = System.nanoTime();
       for (int e = 0; e < epochs; e++) {
         for (int from = 0; from < n; from += batch) {
@@ -124,7 +128,9 @@ final class SqilTrainingBench {
       step.flush();
     } else {
       List<DataSet> batches = block.toMinibatches(batch, null);
-      net.fit(batches.get(0));
+      for (DataSet d : batches.subList(0, Math.min(WARM_UP, batches.size()))) {
+        net.fit(d);
+      }
       t0 = System.nanoTime();
       for (int e = 0; e < epochs; e++) {
         for (DataSet d : batches) {
