@@ -55,6 +55,16 @@ public final class DistilledTokenCrossEntropy implements org.nd4j.linalg.lossfun
     return distance;
   }
 
+  /** Number of token heads D. */
+  public int numHeads() {
+    return numHeads;
+  }
+
+  /** Classes per head B. */
+  public int numBins() {
+    return numBins;
+  }
+
   /** Width of the packed label array: tokens, teacher logits, alpha. */
   public int labelWidth() {
     return numHeads + numHeads * numBins + 1;

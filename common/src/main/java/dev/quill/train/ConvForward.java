@@ -1,7 +1,10 @@
 package dev.quill.train;
 
+import dev.quill.nn.qat.FakeQuantOps;
+import dev.quill.nn.qat.FakeQuantWeights;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -16,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * the way {@link FusedConvStep} computes its forward pass (Java im2col + one GEMM per convolution, see
  * {@link ConvGeometry}) instead of DL4J's {@code output}, whose native im2col makes it about 10x slower
  * on the generic x86-64 build (README, "Image observations"). Same logits as {@code network.output} up to
- * float rounding ({@code ConvForwardTest}). Reads the network's current parameters on every call and
+ * float rounding ({@code ConvForwardTest}), low-bit students included (their fake-quantized weights are
+ * quantized once per call, as DL4J's weight-noise hook does in inference). Reads the network's current parameters on every call and
  * allocates its arrays per call, so it is as thread-safe as concurrent reads of the network.
  */
 public final class ConvForward {
@@ -58,18 +62,35 @@ public final class ConvForward {
       throw new IllegalArgumentException("states of dimension " + x.size(1) + ", the network expects " + sd);
     }
     float[] states = x.dup('c').data().asFloat();
+    INDArray[] weights = weights();
     int width = (int) ((FeedForwardLayer) network.getLayer(network.getnLayers() - 1).conf().getLayer()).getNOut();
     float[] out = new float[n * width];
     for (int from = 0; from < n; from += CHUNK) {
       int m = Math.min(CHUNK, n - from);
       float[] chunk = java.util.Arrays.copyOfRange(states, from * sd, (from + m) * sd);
-      float[] z = chunk(chunk, m);
+      float[] z = chunk(chunk, m, weights);
       System.arraycopy(z, 0, out, from * width, z.length);
     }
     return out;
   }
 
-  private float[] chunk(float[] in, int n) {
+  /**
+   * Each layer's weights as DL4J's forward pass sees them: the parameter, or its fake-quantized copy
+   * ({@link FakeQuantOps}, the function {@link FakeQuantWeights} applies in training and inference alike) for a
+   * layer of a low-bit student.
+   */
+  private INDArray[] weights() {
+    INDArray[] w = new INDArray[network.getnLayers()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = network.getLayer(i).getParam("W");
+      if (((BaseLayer) network.getLayer(i).conf().getLayer()).getWeightNoise() instanceof FakeQuantWeights q) {
+        w[i] = FakeQuantOps.fakeQuantize(w[i], q.getBits(), q.isPerChannel());
+      }
+    }
+    return w;
+  }
+
+  private float[] chunk(float[] in, int n, INDArray[] weights) {
     for (int i = 0; i < convs; i++) {
       ConvGeometry g = geometry[i];
       int k = g.patchSize();
@@ -79,7 +100,7 @@ public final class ConvForward {
       g.im2col(in, n, cols);
       INDArray colsArr = Nd4j.create(cols, new long[] {(long) n * p, k}, 'c');
       INDArray res = Nd4j.create(DataType.FLOAT, new long[] {(long) n * p, o}, 'c');
-      Nd4j.gemm(colsArr, network.getLayer(i).getParam("W").reshape('c', o, k), res, false, true, 1.0, 0.0);
+      Nd4j.gemm(colsArr, weights[i].reshape('c', o, k), res, false, true, 1.0, 0.0);
       float[] r = new float[n * p * o];
       new FloatPointer(res.data().addressPointer()).get(r, 0, r.length);
       float[] bias = network.getLayer(i).getParam("b").toFloatVector();
@@ -97,7 +118,7 @@ public final class ConvForward {
     }
     INDArray a = Nd4j.create(in, new long[] {n, in.length / n}, 'c');
     for (int i = convs; i < network.getnLayers(); i++) {
-      INDArray wt = network.getLayer(i).getParam("W");
+      INDArray wt = weights[i];
       INDArray z = Nd4j.create(DataType.FLOAT, new long[] {n, wt.size(1)}, 'c');
       Nd4j.gemm(a, wt, z, false, false, 1.0, 0.0);
       z.addiRowVector(network.getLayer(i).getParam("b"));

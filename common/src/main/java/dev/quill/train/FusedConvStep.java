@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -31,7 +30,11 @@ import org.nd4j.linalg.learning.AdamUpdater;
  *
  * <p>It computes what {@code network.fit} computes for such a network (same loss, gradient, division by
  * the minibatch size, Adam formula and iteration count; the tests compare parameters and Adam state after
- * several steps). Networks it does not cover are reported by {@link #unsupportedReason}. Not thread-safe:
+ * several steps). Low-bit students train here as in {@link FusedPolicyStep}: convolution kernels and dense
+ * weights with {@link dev.quill.nn.qat.FakeQuantWeights} are fake-quantized once per step (per output channel
+ * = a kernel's first index) with the straight-through estimator ({@link FakeQuantLayers}), and
+ * {@link dev.quill.loss.DistilledTokenCrossEntropy} adds its distillation pass ({@link DistillPass}).
+ * Networks it does not cover are reported by {@link #unsupportedReason}. Not thread-safe:
  * one instance per network and thread.
  */
 public final class FusedConvStep implements FusedStep {
@@ -42,6 +45,9 @@ public final class FusedConvStep implements FusedStep {
   private final int numLayers;
   private final int numHeads;
   private final int numBins;
+  private final int labelWidth;
+  private final FakeQuantLayers quant;
+  private final DistillPass distill;
   private final ConvGeometry[] geometry;
   private final long[] nIn;
   private final long[] nOut;
@@ -65,10 +71,12 @@ public final class FusedConvStep implements FusedStep {
     this.network = network;
     this.numLayers = network.getnLayers();
     this.convs = FusedConvSupport.convLayers(network);
-    FactorizedTokenCrossEntropy loss = (FactorizedTokenCrossEntropy) ((OutputLayer) network.getLayer(numLayers - 1)
-        .conf().getLayer()).getLossFn();
-    this.numHeads = loss.getNumHeads();
-    this.numBins = loss.getNumBins();
+    int[] shape = StudentSupport.headsBinsWidth(network);
+    this.numHeads = shape[0];
+    this.numBins = shape[1];
+    this.labelWidth = shape[2];
+    this.quant = new FakeQuantLayers(network);
+    this.distill = DistillPass.forNetwork(network);
     this.geometry = new ConvGeometry[convs];
     FeedForwardToCnnPreProcessor in = (FeedForwardToCnnPreProcessor) network.getLayerWiseConfigurations()
         .getInputPreProcess(0);
@@ -78,7 +86,7 @@ public final class FusedConvStep implements FusedStep {
     LayerViews views = new LayerViews(network, convs);
     this.nIn = views.nIn;
     this.nOut = views.nOut;
-    this.weights = views.weights;
+    this.weights = quant.forward();
     this.biases = views.biases;
     this.weightGrads = views.weightGrads;
     this.biasGrads = views.biasGrads;
@@ -121,33 +129,26 @@ public final class FusedConvStep implements FusedStep {
    * Fits one minibatch: examples {@code order[from] .. order[from + n - 1]} of {@code block}. Updates the
    * network's parameters, Adam state, iteration count and score, like {@code network.fit}.
    *
-   * @return the minibatch's mean log-loss (nats, mean over heads)
+   * @return the minibatch's mean loss as DL4J's score reports it: log-loss (nats, mean over heads), plus
+   *     {@code alpha} times the teacher distance for the distilled loss
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {
     int sd = geometry[0].inSize();
-    if (block.stateDim() != sd || block.numHeads() != numHeads) {
-      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and " + block.numHeads()
-          + " tokens, the network expects " + sd + " and " + numHeads);
+    if (block.stateDim() != sd || block.numHeads() != labelWidth) {
+      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and label width "
+          + block.numHeads() + ", the network expects " + sd + " and " + labelWidth);
     }
     ConvBuffers b = buffers.computeIfAbsent(n, k -> new ConvBuffers(k, geometry, nIn, nOut, numHeads, numBins));
     for (int k = 0; k < n; k++) {
-      int src = order[from + k];
-      System.arraycopy(block.states(), src * sd, b.in[0], k * sd, sd);
-      for (int h = 0; h < numHeads; h++) {
-        float t = block.tokens()[src * numHeads + h];
-        int token = (int) t;
-        if (token != t || token < 0 || token >= numBins) {
-          throw new IllegalArgumentException("label " + t + " of example " + src + ", head " + h + " is not a token in [0, "
-              + (numBins - 1) + "]");
-        }
-        b.labels[k * numHeads + h] = k * numHeads * numBins + h * numBins + token;
-      }
+      System.arraycopy(block.states(), order[from + k] * sd, b.in[0], k * sd, sd);
     }
+    StudentSupport.labelIndices(block, order, from, n, numHeads, numBins, labelWidth, b.labels);
+    quant.refresh();
     for (int i = 0; i < convs; i++) {
       convForward(b, i, n);
     }
     b.pointer(b.act[convs]).put(b.in[convs], 0, n * (int) nIn[convs]);
-    double score = denseStep(b, n);
+    double score = denseStep(b, block, order, from, n);
     for (int i = convs - 1; i >= 0; i--) {
       convBackward(b, i, n);
     }
@@ -217,7 +218,7 @@ public final class FusedConvStep implements FusedStep {
   }
 
   /** Dense layers, loss and their backward pass (as {@link FusedPolicyStep}); leaves {@code dIn[convs]}. */
-  private double denseStep(ConvBuffers b, int n) {
+  private double denseStep(ConvBuffers b, ExampleBlock block, int[] order, int from, int n) {
     for (int i = convs; i < numLayers; i++) {
       INDArray pre = i < numLayers - 1 ? b.pre[i + 1] : b.act[i + 1];
       Nd4j.gemm(b.act[i], weights[i], pre, false, false, 1.0, 0.0);
@@ -228,12 +229,15 @@ public final class FusedConvStep implements FusedStep {
     }
     double score = b.softmaxLoss(n, numHeads);
     INDArray delta = b.prob.muli(1.0 / ((double) numHeads * n));
+    if (distill != null) {
+      score += distill.apply(block, order, from, n, n, b.act[numLayers], delta) / n;
+    }
     for (int i = numLayers - 1; i >= convs; i--) {
       Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
       Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
       Nd4j.gemm(delta, weights[i], b.dAct[i], false, true, 1.0, 0.0);
       if (i > convs) {
-        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
         delta = b.dPre[i];
       }
     }

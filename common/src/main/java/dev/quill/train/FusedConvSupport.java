@@ -30,8 +30,10 @@ final class FusedConvSupport {
    * Why {@link FusedConvStep} cannot train {@code network}, or empty if it can: float parameters; a flat
    * input reshaped by a {@link FeedForwardToCnnPreProcessor}; one or more {@link ConvolutionLayer}s (NCHW,
    * dilation 1, {@code Truncate} or {@code Strict} mode, ReLU, with bias); a {@link CnnToFeedForwardPreProcessor};
-   * dense ReLU layers; an identity output layer with {@link FactorizedTokenCrossEntropy}; one Adam updater
-   * for all parameters; no weight noise, dropout, constraints, regularization or gradient normalization.
+   * dense ReLU layers; an identity output layer with {@link FactorizedTokenCrossEntropy} or
+   * {@link dev.quill.loss.DistilledTokenCrossEntropy}; one Adam updater for all parameters; no weight noise but
+   * {@link dev.quill.nn.qat.FakeQuantWeights}; no LSQ activation layers, dropout, constraints, regularization or
+   * gradient normalization.
    */
   static Optional<String> unsupportedReason(MultiLayerNetwork network) {
     if (network.params() == null || network.params().dataType() != DataType.FLOAT) {
@@ -49,6 +51,10 @@ final class FusedConvSupport {
       NeuralNetConfiguration nc = network.getLayer(i).conf();
       org.deeplearning4j.nn.conf.layers.Layer conf = nc.getLayer();
       boolean last = i == n - 1;
+      Optional<String> lsq = StudentSupport.lsqReason(i, conf);
+      if (lsq.isPresent()) {
+        return lsq;
+      }
       InputPreProcessor pre = network.getLayerWiseConfigurations().getInputPreProcess(i);
       if (i < convs) {
         ConvolutionLayer c = (ConvolutionLayer) conf;
@@ -72,12 +78,15 @@ final class FusedConvSupport {
       if (last ? !(base.getActivationFn() instanceof ActivationIdentity) : !isPlainRelu(base)) {
         return Optional.of("layer " + i + " has activation " + base.getActivationFn());
       }
-      if (last && !(((OutputLayer) conf).getLossFn() instanceof FactorizedTokenCrossEntropy)) {
-        return Optional.of("the output layer's loss is " + ((OutputLayer) conf).getLossFn());
+      if (last) {
+        Optional<String> loss = StudentSupport.lossReason((OutputLayer) conf);
+        if (loss.isPresent()) {
+          return loss;
+        }
       }
-      if (base.getWeightNoise() != null || base.getIDropout() != null
-          || conf.getConstraints() != null && !conf.getConstraints().isEmpty()) {
-        return Optional.of("layer " + i + " has weight noise, dropout or constraints");
+      Optional<String> noise = StudentSupport.noiseReason(i, base);
+      if (noise.isPresent()) {
+        return noise;
       }
       if (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()) {
         return Optional.of("layer " + i + " has regularization");

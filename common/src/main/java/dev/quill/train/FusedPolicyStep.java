@@ -2,7 +2,6 @@ package dev.quill.train;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.Optional;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -27,11 +26,16 @@ import org.nd4j.linalg.learning.AdamUpdater;
  * parameters (see {@link FlatAdam}). Backpropagation follows the chain rule for {@code relu(x W + b)}
  * layers (Rumelhart et al. 1986); the loss is the log-loss of Cao &amp; Xie 2026 over quantized actions.
  *
+ * <p>Low-bit students (Park et al., ICCV 2025) train here too: layers with
+ * {@link dev.quill.nn.qat.FakeQuantWeights} multiply with weights fake-quantized once per step from the float
+ * weights, whose gradient passes straight through ({@link FakeQuantLayers}), and the distilled loss
+ * {@link dev.quill.loss.DistilledTokenCrossEntropy} adds its teacher-distance term after the softmax pass
+ * ({@link DistillPass}), reading tokens, teacher logits and alpha from each example's label row.
+ *
  * <p>The network keeps its DL4J identity: parameters named {@code W}/{@code b} with their shapes, the
  * updater state DL4J saves and restores, and the iteration count. Networks this step does not cover
- * (weight noise for QAT, other losses such as DistilledTokenCrossEntropy, dropout, regularization,
- * gradient normalization, updaters other than Adam) are reported by {@link #unsupportedReason} and
- * must be trained with {@code fit}. With several lanes (data parallelism inside the JVM), each lane
+ * (LSQ activation layers, other losses, dropout, regularization, gradient normalization, updaters other
+ * than Adam) are reported by {@link #unsupportedReason} and must be trained with {@code fit}. With several lanes (data parallelism inside the JVM), each lane
  * computes the gradient of its share of the minibatch on its own thread ({@link StepLane}) and the
  * sum goes through one Adam step split over the same threads. Not thread-safe: one instance per
  * network and calling thread.
@@ -40,7 +44,9 @@ public final class FusedPolicyStep implements FusedStep {
   private final MultiLayerNetwork network;
   private final int numLayers;
   private final int numHeads;
+  private final int labelWidth;
   private final long stateDim;
+  private final FakeQuantLayers quant;
   private final StepLane[] lanes;
   private final INDArray[] laneGradients;
   private final LanePool pool;
@@ -75,14 +81,15 @@ public final class FusedPolicyStep implements FusedStep {
     }
     this.network = network;
     this.numLayers = network.getnLayers();
-    FactorizedTokenCrossEntropy loss = (FactorizedTokenCrossEntropy) ((OutputLayer) network.getLayer(numLayers - 1)
-        .conf().getLayer()).getLossFn();
-    this.numHeads = loss.getNumHeads();
+    int[] shape = StudentSupport.headsBinsWidth(network);
+    this.numHeads = shape[0];
+    this.labelWidth = shape[2];
+    this.quant = new FakeQuantLayers(network);
     this.stateDim = network.getLayer(0).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0);
     this.lanes = new StepLane[lanes];
     this.laneGradients = new INDArray[lanes];
     for (int k = 0; k < lanes; k++) {
-      this.lanes[k] = new StepLane(network, loss.getNumHeads(), loss.getNumBins());
+      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], quant.forward());
       this.laneGradients[k] = this.lanes[k].gradient();
     }
     this.pool = new LanePool(lanes);
@@ -109,9 +116,10 @@ public final class FusedPolicyStep implements FusedStep {
 
   /**
    * Why the fused step cannot train {@code network}, or empty if it can: float parameters, dense ReLU
-   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy}, one Adam
-   * updater for all parameters, and no weight noise, dropout, regularization, gradient normalization or
-   * constraints.
+   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy} or
+   * {@link dev.quill.loss.DistilledTokenCrossEntropy}, one Adam updater for all parameters, no weight noise
+   * but {@link dev.quill.nn.qat.FakeQuantWeights}, and no LSQ activation layers, dropout, regularization,
+   * gradient normalization or constraints.
    */
   public static Optional<String> unsupportedReason(MultiLayerNetwork network) {
     return FusedStepSupport.unsupportedReason(network);
@@ -154,15 +162,17 @@ public final class FusedPolicyStep implements FusedStep {
    * the network's parameters, Adam state, iteration count and score, like {@code network.fit}. With
    * several lanes, the profile (if any) records lane 0's thread.
    *
-   * @return the minibatch's mean log-loss (nats, mean over heads), the value {@code network.score()} then
+   * @return the minibatch's mean loss (log-loss in nats, mean over heads, plus {@code alpha} times the teacher
+   *     distance for the distilled loss), the value {@code network.score()} then
    *     reports
    */
   public double fit(ExampleBlock block, int[] order, int from, int n) {
-    if (block.stateDim() != stateDim || block.numHeads() != numHeads) {
-      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and " + block.numHeads()
-          + " tokens, the network expects " + stateDim + " and " + numHeads);
+    if (block.stateDim() != stateDim || block.numHeads() != labelWidth) {
+      throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and label width "
+          + block.numHeads() + ", the network expects " + stateDim + " and " + labelWidth);
     }
     phase(-1);
+    quant.refresh();
     int used = Math.min(lanes.length, n);
     double[] sums = new double[used];
     pool.run(used, k -> {

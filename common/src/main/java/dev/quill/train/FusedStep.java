@@ -14,7 +14,8 @@ public interface FusedStep {
   /**
    * Fits one minibatch, examples {@code order[from] .. order[from + n - 1]} of {@code block}.
    *
-   * @return the minibatch's mean log-loss (nats, mean over heads)
+   * @return the minibatch's mean loss as DL4J's score reports it: log-loss (nats, mean over heads), plus
+   *     {@code alpha} times the teacher distance for the distilled loss
    */
   double fit(ExampleBlock block, int[] order, int from, int n);
 

@@ -23,9 +23,10 @@ final class FusedStepSupport {
 
   /**
    * Why the fused step cannot train {@code network}, or empty if it can: float parameters, dense ReLU
-   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy}, one Adam
-   * updater for all parameters, and no weight noise, dropout, regularization, gradient normalization or
-   * constraints.
+   * layers with biases, an identity output layer with {@link FactorizedTokenCrossEntropy} or
+   * {@link dev.quill.loss.DistilledTokenCrossEntropy}, one Adam updater for all parameters, no weight noise
+   * but {@link dev.quill.nn.qat.FakeQuantWeights}, no LSQ activation layers, dropout, regularization,
+   * gradient normalization or constraints.
    */
   static Optional<String> unsupportedReason(MultiLayerNetwork network) {
     if (network.params() == null || network.params().dataType() != DataType.FLOAT) {
@@ -36,6 +37,10 @@ final class FusedStepSupport {
       NeuralNetConfiguration nc = network.getLayer(i).conf();
       org.deeplearning4j.nn.conf.layers.Layer conf = nc.getLayer();
       boolean last = i == n - 1;
+      Optional<String> lsq = StudentSupport.lsqReason(i, conf);
+      if (lsq.isPresent()) {
+        return lsq;
+      }
       if (last ? !(conf instanceof OutputLayer) : !(conf.getClass() == DenseLayer.class)) {
         return Optional.of("layer " + i + " is " + conf.getClass().getSimpleName() + ", expected "
             + (last ? "OutputLayer" : "DenseLayer"));
@@ -44,12 +49,15 @@ final class FusedStepSupport {
       if (last ? !(base.getActivationFn() instanceof ActivationIdentity) : !isPlainRelu(base)) {
         return Optional.of("layer " + i + " has activation " + base.getActivationFn());
       }
-      if (last && !(((OutputLayer) conf).getLossFn() instanceof FactorizedTokenCrossEntropy)) {
-        return Optional.of("the output layer's loss is " + ((OutputLayer) conf).getLossFn());
+      if (last) {
+        Optional<String> loss = StudentSupport.lossReason((OutputLayer) conf);
+        if (loss.isPresent()) {
+          return loss;
+        }
       }
-      if (base.getWeightNoise() != null || base.getIDropout() != null || conf.getConstraints() != null
-          && !conf.getConstraints().isEmpty()) {
-        return Optional.of("layer " + i + " has weight noise, dropout or constraints");
+      Optional<String> noise = StudentSupport.noiseReason(i, base);
+      if (noise.isPresent()) {
+        return noise;
       }
       if (!base.getRegularization().isEmpty() || !base.getRegularizationBias().isEmpty()) {
         return Optional.of("layer " + i + " has regularization");

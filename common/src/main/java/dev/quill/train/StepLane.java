@@ -8,8 +8,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUBp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -23,6 +23,8 @@ final class StepLane {
   private final int numLayers;
   private final int numHeads;
   private final int numBins;
+  private final int labelWidth;
+  private final DistillPass distill;
   private final long[] nIn;
   private final long[] nOut;
   private final INDArray[] weights;
@@ -32,14 +34,21 @@ final class StepLane {
   private final INDArray[] biasGrads;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
 
-  StepLane(MultiLayerNetwork network, int numHeads, int numBins) {
+  /**
+   * A lane of {@code network} with {@code numHeads} heads of {@code numBins} logits, example label rows of
+   * {@code labelWidth} floats, multiplying with {@code weights} (per layer: the weight view or its
+   * fake-quantized copy, {@link FakeQuantLayers}); the distilled loss adds a {@link DistillPass}.
+   */
+  StepLane(MultiLayerNetwork network, int numHeads, int numBins, int labelWidth, INDArray[] weights) {
     this.numLayers = network.getnLayers();
     this.numHeads = numHeads;
     this.numBins = numBins;
+    this.labelWidth = labelWidth;
+    this.distill = DistillPass.forNetwork(network);
     LayerViews views = new LayerViews(network, 0);
     this.nIn = views.nIn;
     this.nOut = views.nOut;
-    this.weights = views.weights;
+    this.weights = weights;
     this.biases = views.biases;
     this.weightGrads = views.weightGrads;
     this.biasGrads = views.biasGrads;
@@ -57,24 +66,17 @@ final class StepLane {
    * {@link #gradient}; {@code phase} is told the end of each phase (data, forward per layer, loss,
    * backward per layer).
    *
-   * @return the summed log-loss (nats) of those {@code n} examples over all heads
+   * @return the summed log-loss (nats) of those {@code n} examples over all heads, plus, for the distilled
+   *     loss, {@code D} times their summed {@code alpha_i D(z_i, t_i)} (so that dividing by {@code n D} gives
+   *     the mean per-example loss DL4J reports)
    */
   double run(ExampleBlock block, int[] order, int from, int n, int total, IntConsumer phase) {
     Buffers b = buffers.computeIfAbsent(n, Buffers::new);
     int sd = block.stateDim();
     for (int k = 0; k < n; k++) {
-      int src = order[from + k];
-      System.arraycopy(block.states(), src * sd, b.xHost, k * sd, sd);
-      for (int h = 0; h < numHeads; h++) {
-        float t = block.tokens()[src * numHeads + h];
-        int token = (int) t;
-        if (token != t || token < 0 || token >= numBins) {
-          throw new IllegalArgumentException("label " + t + " of example " + src + ", head " + h + " is not a token in [0, "
-              + (numBins - 1) + "]");
-        }
-        b.labels[k * numHeads + h] = k * numHeads * numBins + h * numBins + token;
-      }
+      System.arraycopy(block.states(), order[from + k] * sd, b.xHost, k * sd, sd);
     }
+    StudentSupport.labelIndices(block, order, from, n, numHeads, numBins, labelWidth, b.labels);
     b.xPointer.put(b.xHost, 0, n * sd);
     phase.accept(0);
     // Forward: pre[i+1] = a[i] W_i + b_i, a[i+1] = relu(pre[i+1]); logits z = a[L-1] W_{L-1} + b_{L-1}.
@@ -109,13 +111,17 @@ final class StepLane {
       }
       delta = b.prob.muli(scale);
     }
+    if (distill != null) {
+      sum += numHeads * distill.apply(block, order, from, n, total, b.act[numLayers], delta);
+    }
     phase.accept(1 + numLayers);
     for (int i = numLayers - 1; i >= 0; i--) {
       Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
       Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
       if (i > 0) {
         Nd4j.gemm(delta, weights[i], b.dAct[i], false, true, 1.0, 0.0);
-        Nd4j.exec(new LeakyReLUBp(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
+        // DL4J's ReLU derivative (0 at a pre-activation of exactly 0, which fake-quantized weights produce).
+        Nd4j.exec(new RectifiedLinearDerivative(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
         delta = b.dPre[i];
       }
       phase.accept(2 + 2 * numLayers - 1 - i);

@@ -1,13 +1,13 @@
 package dev.quill.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.nn.qat.Quantization;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.task.image.ImageShape;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,11 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 class ConvForwardTest {
-  @Test
-  void output_300States_matchesDl4jOutput() {
-    ImageShape image = new ImageShape(3, 10, 9);
-    MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.conv(image, 2, 6, List.of(5, 7), List.of(11),
-        new Adam(1e-3), 4, DataType.FLOAT));
+  private static void assertMatchesDl4jOutput(MultiLayerConfiguration conf, ImageShape image) {
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     SplittableRandom rng = new SplittableRandom(2);
     float[] x = new float[300 * image.size()];
@@ -33,11 +30,20 @@ class ConvForwardTest {
     assertArrayEquals(expected, actual, 1e-5f);
   }
 
+  private static MultiLayerConfiguration conf(ImageShape image) {
+    return PolicyNetworks.conv(image, 2, 6, List.of(5, 7), List.of(11), new Adam(1e-3), 4, DataType.FLOAT);
+  }
+
   @Test
-  void of_qatNetwork_isEmpty() {
-    MultiLayerNetwork qat = new MultiLayerNetwork(Quantization.withFakeQuant(PolicyNetworks.conv(new ImageShape(1, 4, 4),
-        1, 3, List.of(2), List.of(4), new Adam(1e-3), 1, DataType.FLOAT), 4, true));
-    qat.init();
-    assertTrue(ConvForward.of(qat).isEmpty());
+  void output_300States_matchesDl4jOutput() {
+    assertMatchesDl4jOutput(conf(new ImageShape(3, 10, 9)), new ImageShape(3, 10, 9));
+  }
+
+  @Test
+  void output_fakeQuantizedStudents_matchDl4jOutputWithQuantizedWeights() {
+    // DL4J's output() quantizes through FakeQuantWeights in inference too; ConvForward must use the same weights.
+    ImageShape image = new ImageShape(3, 10, 9);
+    assertMatchesDl4jOutput(Quantization.withFakeQuant(conf(image), 2, false), image);
+    assertMatchesDl4jOutput(Quantization.withFakeQuant(conf(image), 4, true), image);
   }
 }

@@ -108,10 +108,11 @@ class FusedPolicyStepTest {
   }
 
   @Test
-  void unsupportedReason_qatOrSgd_explainsAndDefaultIsSupported() {
+  void unsupportedReason_lsqOrSgd_explainsAndDefaultIsSupported() {
     assertTrue(FusedPolicyStep.unsupportedReason(network(conf())).isEmpty());
-    MultiLayerNetwork qat = network(Quantization.withFakeQuant(conf(), 4, true));
-    assertTrue(FusedPolicyStep.unsupportedReason(qat).orElseThrow().contains("weight noise"));
+    assertTrue(FusedPolicyStep.unsupportedReason(network(Quantization.withFakeQuant(conf(), 4, true))).isEmpty());
+    MultiLayerNetwork qat = network(Quantization.withActivationQuant(Quantization.withFakeQuant(conf(), 4, true), 4));
+    assertTrue(FusedPolicyStep.unsupportedReason(qat).orElseThrow().contains("LsqActivation"));
     MultiLayerNetwork sgd = network(PolicyNetworks.factorized(STATE, HEADS, BINS, List.of(16), new Sgd(0.1), 3,
         DataType.FLOAT));
     assertTrue(FusedPolicyStep.unsupportedReason(sgd).orElseThrow().contains("Adam"));

@@ -21,9 +21,14 @@ final class BenchSqilCommand implements Callable<Integer> {
   @Option(names = "--master", description = "Spark master of the SIS measurement (default: ${DEFAULT-VALUE})", defaultValue = "local[2]")
   String master;
 
+  @Option(names = "--image-examples", description = "examples per epoch of the lane-image conv training rows, batch 64 "
+      + "(default: ${DEFAULT-VALUE})", defaultValue = "1280")
+  int imageExamples;
+
   @Override
   public Integer call() {
-    System.out.println(SqilBench.render(SqilBench.run(new SqilBench.Options(states, trainExamples, epochs, master))));
+    System.out.println(SqilBench.render(SqilBench.run(new SqilBench.Options(states, trainExamples, epochs, master,
+        imageExamples))));
     return ExitCodes.OK;
   }
 }

@@ -2,8 +2,6 @@ package dev.quill.spark.bench;
 
 import dev.quill.data.DatasetStats;
 import dev.quill.data.FeatureStats;
-import dev.quill.loss.DistilledTokenCrossEntropy;
-import dev.quill.nn.qat.Quantization;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.policy.PolicyInfo;
@@ -23,27 +21,21 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code quill bench-sqil}: (1) SIS scoring throughput of the saliency job's executor code (broadcast teacher,
  * {@link SaliencyScorer} on chunks of 64 states, each with its K = 17 mean-occlusion perturbations, one teacher
  * call per chunk) in Spark, next to the limit: the same teacher's plain batched forward pass on the same
  * batches (64 x 18 rows per call) in the same Spark job shape; target SIS >= 0.5 of the limit. (2) Training
- * throughput in one JVM of the FP policy, the FP policy with the distilled loss, and QAT students (W4
- * per-channel fake-quantized weights; W4A4 with LSQ activations), all with the distilled loss's labels: the
- * overhead of fake quantization. Model: Quill's bench model (17-dim state, 6 heads x 256 bins, MLP 2 x 256).
+ * throughput in one JVM ({@link SqilTrainingBench}) of FP policies and QAT students, each on the path the
+ * trainers take (a fused step where one supports the network) and, for comparison, DL4J's {@code fit}.
+ * Model: Quill's bench model (17-dim state, 6 heads x 256 bins, MLP 2 x 256).
  */
 public final class SqilBench {
-  private static final int STATE_DIM = 17;
-  private static final int HEADS = 6;
-  private static final int BINS = 256;
+  static final int STATE_DIM = 17;
+  static final int HEADS = 6;
+  static final int BINS = 256;
   private static final int CHUNK = 64;
 
   private SqilBench() {}
@@ -53,10 +45,11 @@ public final class SqilBench {
    *
    * @param states states scored per timed pass
    * @param trainExamples examples per training epoch
-   * @param epochs timed training epochs (after one warm-up epoch)
+   * @param epochs timed training epochs (after 8 warm-up minibatches)
    * @param master Spark master of the SIS measurement
+   * @param imageExamples examples per epoch of the image (conv) training rows, batch 64
    */
-  public record Options(int states, int trainExamples, int epochs, String master) {}
+  public record Options(int states, int trainExamples, int epochs, String master, int imageExamples) {}
 
   /** One measured row: what, throughput and its unit, ratio to the row's reference. */
   public record Row(String what, double perSecond, String unit, double ratio) {}
@@ -86,7 +79,7 @@ public final class SqilBench {
   /** Runs both measurements and returns the rows (printable with {@link #render}). */
   public static List<Row> run(Options o) {
     List<Row> rows = new ArrayList<>(sis(o));
-    rows.addAll(training(o));
+    rows.addAll(SqilTrainingBench.run(o));
     return rows;
   }
 
@@ -138,60 +131,6 @@ public final class SqilBench {
       return List.of(done).iterator();
     }).reduce(Long::sum);
     return n / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static List<Row> training(Options o) {
-    Policy teacher = teacher();
-    MultiLayerConfiguration fpConf = teacher.network().getLayerWiseConfigurations();
-    Random r = new Random(3);
-    int n = o.trainExamples();
-    INDArray x = Nd4j.randn(DataType.FLOAT, n, STATE_DIM);
-    float[] labels = new float[n * (HEADS + HEADS * BINS + 1)];
-    int w = HEADS + HEADS * BINS + 1;
-    for (int i = 0; i < n; i++) {
-      for (int h = 0; h < HEADS; h++) {
-        labels[i * w + h] = r.nextInt(BINS);
-      }
-      labels[i * w + w - 1] = i % 5 == 0 ? 2f : 1f;
-    }
-    INDArray y = Nd4j.create(labels, new long[] {n, w}, 'c');
-    y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(HEADS, HEADS + HEADS * BINS))
-        .assign(teacher.network().output(x));
-    INDArray tokens = y.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, HEADS)).dup();
-    double fp = fit(new MultiLayerNetwork(fpConf.clone()), x, tokens, o);
-    List<Row> rows = new ArrayList<>();
-    rows.add(new Row("train FP (token log-loss), single JVM", fp, "ex/s", 1.0));
-    MultiLayerConfiguration distilled = withDistilledLoss(fpConf);
-    double fpD = fit(new MultiLayerNetwork(distilled), x, y, o);
-    rows.add(new Row("train FP + distillation loss (QBC/SQIL loss, no quantization)", fpD, "ex/s", fpD / fp));
-    double w4 = fit(new MultiLayerNetwork(Quantization.withFakeQuant(distilled, 4, true)), x, y, o);
-    rows.add(new Row("train QAT W4 per-channel + distillation (SQIL student)", w4, "ex/s", w4 / fp));
-    double w4a4 = fit(new MultiLayerNetwork(Quantization.withActivationQuant(Quantization.withFakeQuant(distilled, 4, true), 4)),
-        x, y, o);
-    rows.add(new Row("train QAT W4A4 (LSQ activations) + distillation", w4a4, "ex/s", w4a4 / fp));
-    return rows;
-  }
-
-  private static MultiLayerConfiguration withDistilledLoss(MultiLayerConfiguration conf) {
-    MultiLayerConfiguration copy = conf.clone();
-    BaseOutputLayer out = (BaseOutputLayer) copy.getConf(copy.getConfs().size() - 1).getLayer();
-    out.setLossFn(new DistilledTokenCrossEntropy(HEADS, BINS));
-    return copy;
-  }
-
-  private static double fit(MultiLayerNetwork net, INDArray x, INDArray y, Options o) {
-    net.init();
-    List<DataSet> batches = new DataSet(x, y).batchBy(256);
-    net.fit(batches.get(0));
-    long t0 = System.nanoTime();
-    long seen = 0;
-    for (int e = 0; e < o.epochs(); e++) {
-      for (DataSet d : batches) {
-        net.fit(d);
-        seen += d.numExamples();
-      }
-    }
-    return seen / ((System.nanoTime() - t0) / 1e9);
   }
 
   /** The rows as a Markdown table. */

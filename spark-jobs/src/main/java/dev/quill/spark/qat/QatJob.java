@@ -125,12 +125,14 @@ public final class QatJob {
     }
     TrainConfig t = config.train();
     TrainConfig tc = new TrainConfig(t.head(), t.hidden(), q.epochs(), t.batchSize(), q.learningRate(), t.averagingFrequency(),
-        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels());
+        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels(), t.init());
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, tc, seed, approach, export.toUri().toString());
     trainer.setNetwork(init);
+    LOG.info("{} {}: training approach {} ({})", method, label(q), trainer.approach(), "fused".equals(trainer.approach())
+        ? "fused step on fake-quantized weights and the distilled loss" : "DL4J fit; the fused steps do not cover this student");
     List<EpochStats> epochs = new ArrayList<>();
     try {
       long n = blocks.map(ExampleBlock::size).reduce(Integer::sum);

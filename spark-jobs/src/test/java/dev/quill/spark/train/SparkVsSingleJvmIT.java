@@ -130,11 +130,13 @@ class SparkVsSingleJvmIT {
   }
 
   @Test
-  void fusedApproach_qatNetwork_fallsBackToDl4jMaster() {
-    MultiLayerConfiguration conf = dev.quill.nn.qat.Quantization.withFakeQuant(
+  void fusedApproach_lsqStudentFallsBackToDl4jMaster_fakeQuantStudentIsFused() {
+    MultiLayerConfiguration w4 = dev.quill.nn.qat.Quantization.withFakeQuant(
         PolicyNetworks.factorized(5, 3, 7, List.of(16), new Adam(1e-2), 42, DataType.FLOAT), 4, true);
+    MultiLayerConfiguration w4a4 = dev.quill.nn.qat.Quantization.withActivationQuant(w4, 4);
     TrainConfig tc = new TrainConfig("factorized", List.of(16), 1, 32, 1e-2, 1, "fused");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    assertEquals("export", new SparkPolicyTrainer(jsc, conf, tc, 3, "fused", dir.toUri().toString()).approach());
+    assertEquals("export", new SparkPolicyTrainer(jsc, w4a4, tc, 3, "fused", dir.toUri().toString()).approach());
+    assertEquals("fused", new SparkPolicyTrainer(jsc, w4, tc, 3, "fused", dir.toUri().toString()).approach());
   }
 }
