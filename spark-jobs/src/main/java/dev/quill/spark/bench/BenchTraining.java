@@ -3,6 +3,7 @@ package dev.quill.spark.bench;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.uniform.UniformBinTokenizer;
+import dev.quill.spark.train.AveragingTimes;
 import dev.quill.spark.train.SparkPolicyTrainer;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
@@ -106,7 +107,7 @@ public final class BenchTraining {
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
           approach).withInit(INIT);
-      stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
+      stats = spark(master, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
     metrics.put("examples_per_s", trainBlock.size() * (double) epochs / seconds);
@@ -133,8 +134,8 @@ public final class BenchTraining {
     return record;
   }
 
-  private static List<EpochStats> spark(String master, MultiLayerConfiguration conf, TrainConfig cfg, ExampleBlock block,
-      DataSet held, long seed) {
+  private static List<EpochStats> spark(String master, MultiLayerConfiguration conf, TrainConfig cfg, Path train, int bins,
+      int examples, DataSet held, long seed, Map<String, Object> metrics) {
     SparkConf sc = new SparkConf().setMaster(master).setAppName("quill-bench")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1");
@@ -146,7 +147,14 @@ public final class BenchTraining {
     }
     try (JavaSparkContext jsc = new JavaSparkContext(sc)) {
       int workers = jsc.defaultParallelism();
-      JavaRDD<ExampleBlock> blocks = jsc.parallelize(split(block, workers), workers).cache();
+      // Each executor loads its own slice of the file, as the pipeline's blocks come from the executors'
+      // Parquet rows: a parallelized collection of blocks would ship the examples inside every task of every
+      // averaging round (serialized by the scheduler, deserialized by the executor: a third of local[1]'s
+      // overhead before this was changed, README Performance).
+      String file = train.toAbsolutePath().toString();
+      List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
+      JavaRDD<ExampleBlock> blocks = jsc.parallelize(ids, workers)
+          .map(p -> split(load(Path.of(file), bins), workers).get(p)).cache();
       blocks.count();
       String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
@@ -155,9 +163,24 @@ public final class BenchTraining {
         long t0 = System.nanoTime();
         trainer.fitEpoch(blocks, epoch);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, block.size());
+        EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, examples);
         System.out.println(line(master, s));
         stats.add(s);
+      }
+      AveragingTimes t = trainer.averagingTimes();
+      if (t.rounds() > 0) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("rounds", t.rounds());
+        a.put("driver_ms_per_round", t.driverSeconds() / t.rounds() * 1e3);
+        a.put("job_ms_per_round", t.jobSeconds() / t.rounds() * 1e3);
+        a.put("worker_fit_ms_per_round", t.workerFitSeconds() / t.workerRounds() * 1e3);
+        a.put("worker_copy_ms_per_round", t.workerCopySeconds() / t.workerRounds() * 1e3);
+        a.put("spark_ms_per_round", t.sparkSeconds() / t.rounds() * 1e3);
+        metrics.put("averaging", a);
+        System.out.printf("[%s] %d rounds, ms per round: driver %.1f, Spark job %.1f (worker steps %.1f, worker copies %.1f,"
+            + " Spark scheduling/results/reduction %.1f)%n", master, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,
+            t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
+            t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3);
       }
       return stats;
     } finally {
