@@ -26,6 +26,21 @@ public final class FlatCopy {
   }
 
   /**
+   * Copies the elements of {@code src} into {@code dst} and returns {@code dst} (reused buffers: arrays of
+   * a million floats are humongous objects for G1, and allocating them every averaging round triggered
+   * most of the training JVM's collections).
+   *
+   * @throws IllegalArgumentException if the lengths differ or {@code src} is not a contiguous float vector
+   */
+  public static float[] copyTo(INDArray src, float[] dst) {
+    if (dst.length != src.length()) {
+      throw new IllegalArgumentException("cannot copy an array of " + src.length() + " into " + dst.length + " floats");
+    }
+    FlatAdam.pointer(src).get(dst, 0, dst.length);
+    return dst;
+  }
+
+  /**
    * Overwrites the elements of {@code dst} with {@code src}.
    *
    * @throws IllegalArgumentException if the lengths differ or {@code dst} is not a contiguous float

@@ -79,14 +79,19 @@ public final class BenchTraining {
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
+      long[] processMark = {processCpuNanos(), 0};
       List<EpochStats> scored = new ArrayList<>();
       LocalTrainer.fit(net, trainBlock, batch, epochs, seed, null, s -> {
         cpuMark[1] += tmx.getCurrentThreadCpuTime() - cpuMark[0];
+        processMark[1] += processCpuNanos() - processMark[0];
         EpochStats full = new EpochStats(s.epoch(), s.trainLoss(), net.score(held, false), s.seconds(), s.examples());
         System.out.println(line(mode, full));
         scored.add(full);
         cpuMark[0] = tmx.getCurrentThreadCpuTime();
+        processMark[0] = processCpuNanos();
       }, step);
+      metrics.put("examples_per_process_cpu_s", trainBlock.size() * (double) epochs / (processMark[1] / 1e9));
+      System.out.printf("[%s] %.0f examples per process CPU second%n", mode, metrics.get("examples_per_process_cpu_s"));
       stats = scored;
       if (oneThread) {
         // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
@@ -159,14 +164,19 @@ public final class BenchTraining {
       String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
       List<EpochStats> stats = new ArrayList<>();
+      long processCpu = 0;
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         trainer.fitEpoch(blocks, epoch);
+        processCpu += processCpuNanos() - c0;
         double seconds = (System.nanoTime() - t0) / 1e9;
         EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, examples);
         System.out.println(line(master, s));
         stats.add(s);
       }
+      metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
+      System.out.printf("[%s] %.0f examples per process CPU second%n", master, metrics.get("examples_per_process_cpu_s"));
       AveragingTimes t = trainer.averagingTimes();
       if (t.rounds() > 0) {
         Map<String, Object> a = new LinkedHashMap<>();
@@ -186,6 +196,14 @@ public final class BenchTraining {
     } finally {
       dev.quill.util.AtomicFiles.deleteRecursively(export);
     }
+  }
+
+  /**
+   * CPU time of this whole JVM (every thread: Spark's, the executors', GC, JIT) in nanoseconds. Examples per
+   * process CPU second compare the rows' work on a loaded machine, where wall time mostly measures the load.
+   */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Splits a block into {@code k} contiguous blocks of nearly equal size. */

@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Synchronous parameter averaging (McDonald et al. 2010; Zinkevich et al. 2010, as in DL4J's
@@ -39,6 +40,8 @@ final class FusedAveraging {
   private final int threadsPerWorker;
   private double score = Double.NaN;
   private AveragingTimes times = AveragingTimes.NONE;
+  private float[] sendParams;
+  private float[] sendUpdater;
   private int batchesRdd = -1;
   private long maxBatches;
 
@@ -68,7 +71,14 @@ final class FusedAveraging {
     long rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
     for (long round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();
-      State in = new State(FlatCopy.toArray(network.params()), FlatCopy.toArray(network.getUpdater().getStateViewArray()),
+      INDArray stateView = network.getUpdater().getStateViewArray();
+      if (sendParams == null || sendParams.length != network.params().length()
+          || sendUpdater.length != stateView.length()) {
+        sendParams = new float[Math.toIntExact(network.params().length())];
+        sendUpdater = new float[Math.toIntExact(stateView.length())];
+      }
+      // The send buffers are reused: the previous round's broadcast was destroyed and is read by nobody.
+      State in = new State(FlatCopy.copyTo(network.params(), sendParams), FlatCopy.copyTo(stateView, sendUpdater),
           network.getIterationCount(), 0, 0, 0, 0);
       Broadcast<State> bc = sc.broadcast(in);
       String key = id;
@@ -126,7 +136,7 @@ final class FusedAveraging {
     long t0 = System.nanoTime();
     MultiLayerNetwork net = w.network;
     FlatCopy.copyInto(in.params, net.params());
-    org.nd4j.linalg.api.ndarray.INDArray state = net.getUpdater().getStateViewArray();
+    INDArray state = net.getUpdater().getStateViewArray();
     FlatCopy.copyInto(in.updater, state);
     net.setIterationCount(in.iteration);
     w.step.reloadUpdaterState();
@@ -139,8 +149,9 @@ final class FusedAveraging {
     }
     long t2 = System.nanoTime();
     w.step.flush();
-    float[] params = FlatCopy.toArray(net.params());
-    float[] updater = FlatCopy.toArray(state);
+    // The worker's result buffers are reused: Spark serializes a task's result before the task ends.
+    float[] params = FlatCopy.copyTo(net.params(), w.params);
+    float[] updater = FlatCopy.copyTo(state, w.updater);
     long t3 = System.nanoTime();
     return List.of(new State(params, updater, fitted, last, 1, (t2 - t1) / 1e9, (t1 - t0 + t3 - t2) / 1e9)).iterator();
   }
@@ -149,6 +160,8 @@ final class FusedAveraging {
   private static final class Worker {
     final MultiLayerNetwork network;
     final FusedStep step;
+    final float[] params;
+    final float[] updater;
     int orderEpoch = -1;
     int[] order;
 
@@ -157,6 +170,8 @@ final class FusedAveraging {
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
       network.init();
       step = FusedStep.forNetwork(network);
+      params = new float[Math.toIntExact(network.params().length())];
+      updater = new float[Math.toIntExact(network.getUpdater().getStateViewArray().length())];
     }
 
     int[] order(ExampleBlock block, long seed, int epoch, int partition) {
@@ -231,24 +246,38 @@ final class FusedAveraging {
       updater = readFloats(in);
     }
 
+    /** Floats per chunk of the raw-byte encoding (64 KiB): no array of the state's full size is allocated. */
+    private static final int CHUNK = 16 * 1024;
+
     private static void writeFloats(java.io.ObjectOutputStream out, float[] a) throws java.io.IOException {
       out.writeInt(a == null ? -1 : a.length);
-      if (a != null) {
-        byte[] bytes = new byte[a.length * Float.BYTES];
-        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a);
-        out.write(bytes);
+      if (a == null) {
+        return;
+      }
+      byte[] bytes = new byte[Math.min(a.length, CHUNK) * Float.BYTES];
+      java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int from = 0; from < a.length; from += CHUNK) {
+        int n = Math.min(CHUNK, a.length - from);
+        view.clear();
+        view.put(a, from, n);
+        out.write(bytes, 0, n * Float.BYTES);
       }
     }
 
     private static float[] readFloats(java.io.ObjectInputStream in) throws java.io.IOException {
-      int n = in.readInt();
-      if (n < 0) {
+      int length = in.readInt();
+      if (length < 0) {
         return null;
       }
-      byte[] bytes = new byte[Math.multiplyExact(n, Float.BYTES)];
-      in.readFully(bytes);
-      float[] a = new float[n];
-      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a);
+      float[] a = new float[length];
+      byte[] bytes = new byte[Math.min(length, CHUNK) * Float.BYTES];
+      java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int from = 0; from < length; from += CHUNK) {
+        int n = Math.min(CHUNK, length - from);
+        in.readFully(bytes, 0, n * Float.BYTES);
+        view.clear();
+        view.get(a, from, n);
+      }
       return a;
     }
   }
