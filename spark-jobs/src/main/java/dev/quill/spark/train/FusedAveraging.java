@@ -26,6 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * for that partition) on a network kept in the executor between rounds, and the workers' parameters
  * and Adam state are summed by a tree reduction and averaged on the driver. With one partition it is
  * exactly {@link LocalTrainer}'s fused training.
+ *
+ * <p>The per-round cost is kept to moving the state itself: parameters and Adam state go between ND4J and
+ * Java arrays by one native copy each ({@link FlatCopy}), into buffers reused across rounds, and travel
+ * as raw bytes ({@link State}); {@link #times()} says where each round's time went (README, Performance).
  */
 final class FusedAveraging {
   /** Worker networks of live trainers in this JVM, by trainer id and partition. */
