@@ -3,6 +3,7 @@ package dev.quill.spark.bench;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.uniform.UniformBinTokenizer;
+import dev.quill.spark.train.AveragingTimes;
 import dev.quill.spark.train.SparkPolicyTrainer;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
@@ -78,14 +79,19 @@ public final class BenchTraining {
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
+      long[] processMark = {processCpuNanos(), 0};
       List<EpochStats> scored = new ArrayList<>();
       LocalTrainer.fit(net, trainBlock, batch, epochs, seed, null, s -> {
         cpuMark[1] += tmx.getCurrentThreadCpuTime() - cpuMark[0];
+        processMark[1] += processCpuNanos() - processMark[0];
         EpochStats full = new EpochStats(s.epoch(), s.trainLoss(), net.score(held, false), s.seconds(), s.examples());
         System.out.println(line(mode, full));
         scored.add(full);
         cpuMark[0] = tmx.getCurrentThreadCpuTime();
+        processMark[0] = processCpuNanos();
       }, step);
+      metrics.put("examples_per_process_cpu_s", trainBlock.size() * (double) epochs / (processMark[1] / 1e9));
+      System.out.printf("[%s] %.0f examples per process CPU second%n", mode, metrics.get("examples_per_process_cpu_s"));
       stats = scored;
       if (oneThread) {
         // One native thread: the main thread's CPU time is the training's, whatever else runs on the machine.
@@ -106,7 +112,7 @@ public final class BenchTraining {
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
           approach).withInit(INIT);
-      stats = spark(master, conf, sparkCfg, trainBlock, held, seed);
+      stats = spark(master, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
     metrics.put("examples_per_s", trainBlock.size() * (double) epochs / seconds);
@@ -133,8 +139,8 @@ public final class BenchTraining {
     return record;
   }
 
-  private static List<EpochStats> spark(String master, MultiLayerConfiguration conf, TrainConfig cfg, ExampleBlock block,
-      DataSet held, long seed) {
+  private static List<EpochStats> spark(String master, MultiLayerConfiguration conf, TrainConfig cfg, Path train, int bins,
+      int examples, DataSet held, long seed, Map<String, Object> metrics) {
     SparkConf sc = new SparkConf().setMaster(master).setAppName("quill-bench")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1");
@@ -146,23 +152,58 @@ public final class BenchTraining {
     }
     try (JavaSparkContext jsc = new JavaSparkContext(sc)) {
       int workers = jsc.defaultParallelism();
-      JavaRDD<ExampleBlock> blocks = jsc.parallelize(split(block, workers), workers).cache();
+      // Each executor loads its own slice of the file, as the pipeline's blocks come from the executors'
+      // Parquet rows: a parallelized collection of blocks would ship the examples inside every task of every
+      // averaging round (serialized by the scheduler, deserialized by the executor: a third of local[1]'s
+      // overhead before this was changed, README Performance).
+      String file = train.toAbsolutePath().toString();
+      List<Integer> ids = java.util.stream.IntStream.range(0, workers).boxed().toList();
+      JavaRDD<ExampleBlock> blocks = jsc.parallelize(ids, workers)
+          .map(p -> split(load(Path.of(file), bins), workers).get(p)).cache();
       blocks.count();
       String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
       List<EpochStats> stats = new ArrayList<>();
+      long processCpu = 0;
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         trainer.fitEpoch(blocks, epoch);
+        processCpu += processCpuNanos() - c0;
         double seconds = (System.nanoTime() - t0) / 1e9;
-        EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, block.size());
+        EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, examples);
         System.out.println(line(master, s));
         stats.add(s);
+      }
+      metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
+      System.out.printf("[%s] %.0f examples per process CPU second%n", master, metrics.get("examples_per_process_cpu_s"));
+      AveragingTimes t = trainer.averagingTimes();
+      if (t.rounds() > 0) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("rounds", t.rounds());
+        a.put("driver_ms_per_round", t.driverSeconds() / t.rounds() * 1e3);
+        a.put("job_ms_per_round", t.jobSeconds() / t.rounds() * 1e3);
+        a.put("worker_fit_ms_per_round", t.workerFitSeconds() / t.workerRounds() * 1e3);
+        a.put("worker_copy_ms_per_round", t.workerCopySeconds() / t.workerRounds() * 1e3);
+        a.put("spark_ms_per_round", t.sparkSeconds() / t.rounds() * 1e3);
+        metrics.put("averaging", a);
+        System.out.printf("[%s] %d rounds, ms per round: driver %.1f, Spark job %.1f (worker steps %.1f, worker copies %.1f,"
+            + " Spark scheduling/results/reduction %.1f)%n", master, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,
+            t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
+            t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3);
       }
       return stats;
     } finally {
       dev.quill.util.AtomicFiles.deleteRecursively(export);
     }
+  }
+
+  /**
+   * CPU time of this whole JVM (every thread: Spark's, the executors', GC, JIT) in nanoseconds. Examples per
+   * process CPU second compare the rows' work on a loaded machine, where wall time mostly measures the load.
+   */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Splits a block into {@code k} contiguous blocks of nearly equal size. */

@@ -1,6 +1,7 @@
 package dev.quill.spark.train;
 
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.FlatCopy;
 import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.NativeThreads;
@@ -14,7 +15,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Synchronous parameter averaging (McDonald et al. 2010; Zinkevich et al. 2010, as in DL4J's
@@ -25,6 +26,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * for that partition) on a network kept in the executor between rounds, and the workers' parameters
  * and Adam state are summed by a tree reduction and averaged on the driver. With one partition it is
  * exactly {@link LocalTrainer}'s fused training.
+ *
+ * <p>The per-round cost is kept to moving the state itself: parameters and Adam state go between ND4J and
+ * Java arrays by one native copy each ({@link FlatCopy}), into buffers reused across rounds, and travel
+ * as raw bytes ({@link State}); {@link #times()} says where each round's time went (README, Performance).
  */
 final class FusedAveraging {
   /** Worker networks of live trainers in this JVM, by trainer id and partition. */
@@ -38,6 +43,9 @@ final class FusedAveraging {
   private final long seed;
   private final int threadsPerWorker;
   private double score = Double.NaN;
+  private AveragingTimes times = AveragingTimes.NONE;
+  private float[] sendParams;
+  private float[] sendUpdater;
   private int batchesRdd = -1;
   private long maxBatches;
 
@@ -66,8 +74,16 @@ final class FusedAveraging {
     }
     long rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
     for (long round = 0; round < rounds; round++) {
-      State in = new State(network.params().dup().data().asFloat(), network.getUpdater().getStateViewArray().dup().data()
-          .asFloat(), network.getIterationCount(), 0, 0);
+      long t0 = System.nanoTime();
+      INDArray stateView = network.getUpdater().getStateViewArray();
+      if (sendParams == null || sendParams.length != network.params().length()
+          || sendUpdater.length != stateView.length()) {
+        sendParams = new float[Math.toIntExact(network.params().length())];
+        sendUpdater = new float[Math.toIntExact(stateView.length())];
+      }
+      // The send buffers are reused: the previous round's broadcast was destroyed and is read by nobody.
+      State in = new State(FlatCopy.copyTo(network.params(), sendParams), FlatCopy.copyTo(stateView, sendUpdater),
+          network.getIterationCount(), 0, 0, 0, 0);
       Broadcast<State> bc = sc.broadcast(in);
       String key = id;
       String json = confJson;
@@ -76,20 +92,29 @@ final class FusedAveraging {
       long sd = seed;
       int threads = threadsPerWorker;
       long r = round;
+      long t1 = System.nanoTime();
       State sum = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads, epoch, r,
           partition, it, bc.value()), true).treeAggregate(State.EMPTY, State::plus, State::plus, 2);
       bc.destroy();
+      long t2 = System.nanoTime();
       if (sum.workers == 0) {
+        times = times.plus(new AveragingTimes(1, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0, 0, 0));
         continue;
       }
       float scale = 1f / sum.workers;
-      network.params().assign(Nd4j.createFromArray(scale(sum.params, scale)).reshape(network.params().shape()));
-      org.nd4j.linalg.api.ndarray.INDArray state = network.getUpdater().getStateViewArray();
-      state.assign(Nd4j.createFromArray(scale(sum.updater, scale)).reshape(state.shape()));
+      FlatCopy.copyInto(scale(sum.params, scale), network.params());
+      FlatCopy.copyInto(scale(sum.updater, scale), network.getUpdater().getStateViewArray());
       network.setIterationCount(in.iteration + (int) Math.round(sum.iteration / (double) sum.workers));
       score = sum.score / sum.workers;
       network.setScore(score);
+      times = times.plus(new AveragingTimes(1, (t1 - t0 + System.nanoTime() - t2) / 1e9, (t2 - t1) / 1e9, sum.workers,
+          sum.fitSeconds, sum.copySeconds));
     }
+  }
+
+  /** Where the rounds' time went so far. */
+  AveragingTimes times() {
+    return times;
   }
 
   private static float[] scale(float[] a, float s) {
@@ -112,27 +137,35 @@ final class FusedAveraging {
     if (from >= order.length) {
       return List.<State>of().iterator();
     }
+    long t0 = System.nanoTime();
     MultiLayerNetwork net = w.network;
-    net.params().assign(Nd4j.createFromArray(in.params).reshape(net.params().shape()));
-    org.nd4j.linalg.api.ndarray.INDArray state = net.getUpdater().getStateViewArray();
-    state.assign(Nd4j.createFromArray(in.updater).reshape(state.shape()));
+    FlatCopy.copyInto(in.params, net.params());
+    INDArray state = net.getUpdater().getStateViewArray();
+    FlatCopy.copyInto(in.updater, state);
     net.setIterationCount(in.iteration);
     w.step.reloadUpdaterState();
     double last = Double.NaN;
     int fitted = 0;
+    long t1 = System.nanoTime();
     for (int k = 0; k < freq && from < order.length; k++, from += batchSize) {
       last = w.step.fit(block, order, (int) from, (int) Math.min(batchSize, order.length - from));
       fitted++;
     }
+    long t2 = System.nanoTime();
     w.step.flush();
-    return List.of(new State(net.params().dup().data().asFloat(), state.dup().data().asFloat(), fitted, last, 1))
-        .iterator();
+    // The worker's result buffers are reused: Spark serializes a task's result before the task ends.
+    float[] params = FlatCopy.copyTo(net.params(), w.params);
+    float[] updater = FlatCopy.copyTo(state, w.updater);
+    long t3 = System.nanoTime();
+    return List.of(new State(params, updater, fitted, last, 1, (t2 - t1) / 1e9, (t1 - t0 + t3 - t2) / 1e9)).iterator();
   }
 
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
     final MultiLayerNetwork network;
     final FusedStep step;
+    final float[] params;
+    final float[] updater;
     int orderEpoch = -1;
     int[] order;
 
@@ -141,6 +174,8 @@ final class FusedAveraging {
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
       network.init();
       step = FusedStep.forNetwork(network);
+      params = new float[Math.toIntExact(network.params().length())];
+      updater = new float[Math.toIntExact(network.getUpdater().getStateViewArray().length())];
     }
 
     int[] order(ExampleBlock block, long seed, int epoch, int partition) {
@@ -153,13 +188,36 @@ final class FusedAveraging {
   }
 
   /**
-   * Parameters and Adam state of one worker after a round, or the sum over workers.
-   *
-   * @param iteration the driver's iteration count (broadcast) or minibatches fitted (sum over workers)
+   * Parameters and Adam state of one worker after a round, or the sum over workers. Its float arrays are
+   * serialized as raw bytes in one bulk write each (Java serialization writes a float array element by
+   * element: about 20 ms for the bench model's 1.4 M floats, paid by every broadcast and task result).
    */
-  record State(float[] params, float[] updater, int iteration, double score, int workers) implements Serializable {
+  static final class State implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** The sum over no workers. */
-    static final State EMPTY = new State(null, null, 0, 0, 0);
+    static final State EMPTY = new State(null, null, 0, 0, 0, 0, 0);
+
+    transient float[] params;
+    transient float[] updater;
+    /** The driver's iteration count (broadcast) or minibatches fitted (sum over workers). */
+    final int iteration;
+    final double score;
+    final int workers;
+    /** Seconds in the fused steps, summed over workers. */
+    final double fitSeconds;
+    /** Seconds copying state into and out of the workers' networks, summed over workers. */
+    final double copySeconds;
+
+    State(float[] params, float[] updater, int iteration, double score, int workers, double fitSeconds,
+        double copySeconds) {
+      this.params = params;
+      this.updater = updater;
+      this.iteration = iteration;
+      this.score = score;
+      this.workers = workers;
+      this.fitSeconds = fitSeconds;
+      this.copySeconds = copySeconds;
+    }
 
     State plus(State o) {
       if (o.workers == 0) {
@@ -176,7 +234,55 @@ final class FusedAveraging {
       for (int i = 0; i < u.length; i++) {
         u[i] += o.updater[i];
       }
-      return new State(p, u, iteration + o.iteration, score + o.score, workers + o.workers);
+      return new State(p, u, iteration + o.iteration, score + o.score, workers + o.workers, fitSeconds + o.fitSeconds,
+          copySeconds + o.copySeconds);
+    }
+
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+      out.defaultWriteObject();
+      writeFloats(out, params);
+      writeFloats(out, updater);
+    }
+
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      params = readFloats(in);
+      updater = readFloats(in);
+    }
+
+    /** Floats per chunk of the raw-byte encoding (64 KiB): no array of the state's full size is allocated. */
+    private static final int CHUNK = 16 * 1024;
+
+    private static void writeFloats(java.io.ObjectOutputStream out, float[] a) throws java.io.IOException {
+      out.writeInt(a == null ? -1 : a.length);
+      if (a == null) {
+        return;
+      }
+      byte[] bytes = new byte[Math.min(a.length, CHUNK) * Float.BYTES];
+      java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int from = 0; from < a.length; from += CHUNK) {
+        int n = Math.min(CHUNK, a.length - from);
+        view.clear();
+        view.put(a, from, n);
+        out.write(bytes, 0, n * Float.BYTES);
+      }
+    }
+
+    private static float[] readFloats(java.io.ObjectInputStream in) throws java.io.IOException {
+      int length = in.readInt();
+      if (length < 0) {
+        return null;
+      }
+      float[] a = new float[length];
+      byte[] bytes = new byte[Math.min(length, CHUNK) * Float.BYTES];
+      java.nio.FloatBuffer view = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int from = 0; from < length; from += CHUNK) {
+        int n = Math.min(CHUNK, length - from);
+        in.readFully(bytes, 0, n * Float.BYTES);
+        view.clear();
+        view.get(a, from, n);
+      }
+      return a;
     }
   }
 }

@@ -178,6 +178,14 @@ public final class SparkPolicyTrainer {
         : sparkGraph.getNetwork().score(TeacherForcing.toMultiDataSet(examples, vocab), false);
   }
 
+  /**
+   * Where the {@code fused} approach's averaging rounds spent their time so far ({@link AveragingTimes#NONE}
+   * for the other approaches, whose rounds DL4J runs).
+   */
+  public AveragingTimes averagingTimes() {
+    return fused == null ? AveragingTimes.NONE : fused.times();
+  }
+
   /** Fits one epoch: every block is cut into minibatches shuffled with the epoch's seed. */
   public void fitEpoch(JavaRDD<ExampleBlock> blocks, int epoch) {
     if (fused != null) {
