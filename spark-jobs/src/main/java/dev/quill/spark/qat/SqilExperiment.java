@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * of every precision ({@code qat.methods}), evaluates the teacher and every student closed-loop on the same
  * evaluation seeds, and measures each student's discrepancy to the teacher on up to {@code sampleStates}
  * dataset states. Writes {@code <root>/experiment-sqil/}: {@code table1.csv}, {@code runs.csv},
- * {@code table2.csv}, {@code tables.md} and {@code success-<task>.png}; prints the tables.
+ * {@code table2.csv}, {@code tables.md} and {@code success-<task>.png} after every finished seed (so a run
+ * stopped part-way keeps the tables of the seeds it finished) and prints them at the end.
  */
 public final class SqilExperiment {
   private static final Logger LOG = LoggerFactory.getLogger(SqilExperiment.class);
@@ -117,9 +118,18 @@ public final class SqilExperiment {
             }
           }
         }
+        // Tables of every seed finished so far: a run stopped later keeps them (each file replaced atomically).
+        writeTables(root.resolve("experiment-sqil"), cells, conc, tails, topSis);
       }
     }
     Path dir = root.resolve("experiment-sqil");
+    System.out.println(writeTables(dir, cells, conc, tails, topSis));
+    return new Result(cells, conc, tails, dir);
+  }
+
+  /** Writes the CSVs, {@code tables.md} and the charts of {@code cells} into {@code dir}; returns the Markdown. */
+  private static String writeTables(Path dir, List<Cell> cells, List<Concentration> conc, List<Tail> tails,
+      double topSis) {
     AtomicFiles.writeString(dir.resolve("table1.csv"), SqilTables.table1Csv(cells));
     AtomicFiles.writeString(dir.resolve("runs.csv"), SqilTables.runsCsv(cells));
     AtomicFiles.writeString(dir.resolve("table2.csv"), SqilTables.table2Csv(conc, tails));
@@ -128,8 +138,7 @@ public final class SqilExperiment {
     for (String task : SqilTables.distinct(cells, Cell::task)) {
       AtomicFiles.writeBytes(dir.resolve("success-" + task + ".png"), SqilTables.successChart(task, cells));
     }
-    System.out.println(tables);
-    return new Result(cells, conc, tails, dir);
+    return tables;
   }
 
   private static Cell cell(String task, String precision, String method, long seed, EvalJob.Result r, double d) {
