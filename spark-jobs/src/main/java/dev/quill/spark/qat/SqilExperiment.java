@@ -80,6 +80,8 @@ public final class SqilExperiment {
     List<Concentration> conc = new ArrayList<>();
     List<Tail> tails = new ArrayList<>();
     double topSis = 0.2;
+    Path dir = root.resolve("experiment-sqil");
+    String tables = "";
     for (String spec : opt.tasks()) {
       String[] parts = spec.split(":");
       String label = spec.replaceAll("[^A-Za-z0-9._=-]", "_");
@@ -119,11 +121,10 @@ public final class SqilExperiment {
           }
         }
         // Tables of every seed finished so far: a run stopped later keeps them (each file replaced atomically).
-        writeTables(root.resolve("experiment-sqil"), cells, conc, tails, topSis);
+        tables = writeTables(dir, cells, conc, tails, topSis);
       }
     }
-    Path dir = root.resolve("experiment-sqil");
-    System.out.println(writeTables(dir, cells, conc, tails, topSis));
+    System.out.println(tables);
     return new Result(cells, conc, tails, dir);
   }
 
