@@ -83,7 +83,9 @@ final class StepLane {
     for (int i = 0; i < numLayers; i++) {
       INDArray pre = i < numLayers - 1 ? b.pre[i + 1] : b.act[i + 1];
       Nd4j.gemm(b.act[i], weights[i], pre, false, false, 1.0, 0.0);
-      pre.addiRowVector(biases[i]);
+      if (i < numLayers - 1 || !foldOutputBias(b)) {
+        pre.addiRowVector(biases[i]);
+      }
       if (i < numLayers - 1) {
         Nd4j.exec(new RectifiedLinear(pre, b.act[i + 1]));
       }
@@ -97,7 +99,16 @@ final class StepLane {
     if (b.zHeap != null) {
       int len = n * numHeads * numBins;
       b.logitsPointer.get(b.zHeap, 0, len);
-      sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale);
+      if (foldOutputBias(b)) {
+        // The output bias is added and its gradient summed inside the softmax pass (no ND4J broadcast, no ones-row GEMM).
+        FlatCopy.copyTo(biases[numLayers - 1], b.outputBias);
+        java.util.Arrays.fill(b.outputBiasGrad, 0f);
+        sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale, b.outputBias,
+            b.outputBiasGrad, numHeads);
+        FlatCopy.copyInto(b.outputBiasGrad, biasGrads[numLayers - 1]);
+      } else {
+        sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale);
+      }
       b.probPointer.put(b.deltaHeap, 0, len);
       delta = b.prob;
     } else {
@@ -117,7 +128,9 @@ final class StepLane {
     phase.accept(1 + numLayers);
     for (int i = numLayers - 1; i >= 0; i--) {
       Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
-      Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
+      if (i < numLayers - 1 || !foldOutputBias(b)) {
+        Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
+      }
       if (i > 0) {
         Nd4j.gemm(delta, weights[i], b.dAct[i], false, true, 1.0, 0.0);
         // DL4J's ReLU derivative (0 at a pre-activation of exactly 0, which fake-quantized weights produce).
@@ -127,6 +140,15 @@ final class StepLane {
       phase.accept(2 + 2 * numLayers - 1 - i);
     }
     return sum;
+  }
+
+  /**
+   * Whether the output layer's bias and its gradient are folded into the Vector API softmax pass: with that
+   * pass, and without distillation (which reads the biased logits before the softmax and changes the output
+   * gradient after it).
+   */
+  private boolean foldOutputBias(Buffers b) {
+    return b.zHeap != null && distill == null;
   }
 
   /** Exact log-loss of one (example, head) row from its logits, for a probability that underflowed to 0. */
@@ -160,6 +182,8 @@ final class StepLane {
     final INDArray ones;
     final float[] zHeap;
     final float[] deltaHeap;
+    final float[] outputBias;
+    final float[] outputBiasGrad;
 
     Buffers(int n) {
       xHost = new float[Math.toIntExact(n * nIn[0])];
@@ -183,6 +207,8 @@ final class StepLane {
       boolean vector = SoftmaxLoss.vectorized(numBins);
       zHeap = vector ? new float[n * numHeads * numBins] : null;
       deltaHeap = vector ? new float[n * numHeads * numBins] : null;
+      outputBias = vector ? new float[numHeads * numBins] : null;
+      outputBiasGrad = vector ? new float[numHeads * numBins] : null;
     }
   }
 }

@@ -49,12 +49,34 @@ final class VectorSoftmax {
    * of row {@code r}'s label entry in {@code z}.
    */
   static double run(float[] z, float[] delta, int rows, int width, int[] labels, float scale) {
+    return run(z, delta, rows, width, labels, scale, null, null, 1);
+  }
+
+  /**
+   * {@link #run(float[], float[], int, int, int[], float, float[], float[], int)} with the output layer's bias
+   * folded in: rows cycle through {@code heads} heads ({@code r % heads}), and when {@code bias} (length
+   * {@code heads * width}) is given, row {@code r}'s logits are {@code z_r + bias[(r % heads) * width ..]}, written
+   * back into {@code z}; when {@code biasGrad} (same length) is given, each row's {@code delta} is added into
+   * {@code biasGrad[(r % heads) * width ..]}, so that it ends as the bias gradient (the column sums of
+   * {@code delta}) without a separate pass over it.
+   */
+  static double run(float[] z, float[] delta, int rows, int width, int[] labels, float scale, float[] bias,
+      float[] biasGrad, int heads) {
     double loss = 0;
     for (int row = 0; row < rows; row++) {
       int o = row * width;
+      int bo = (row % heads) * width;
       FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-      for (int j = 0; j < width; j += S.length()) {
-        mx = mx.max(FloatVector.fromArray(S, z, o + j));
+      if (bias != null) {
+        for (int j = 0; j < width; j += S.length()) {
+          FloatVector v = FloatVector.fromArray(S, z, o + j).add(FloatVector.fromArray(S, bias, bo + j));
+          v.intoArray(z, o + j);
+          mx = mx.max(v);
+        }
+      } else {
+        for (int j = 0; j < width; j += S.length()) {
+          mx = mx.max(FloatVector.fromArray(S, z, o + j));
+        }
       }
       float max = mx.reduceLanes(VectorOperators.MAX);
       FloatVector sum = FloatVector.zero(S);
@@ -65,10 +87,19 @@ final class VectorSoftmax {
       }
       float total = sum.reduceLanes(VectorOperators.ADD);
       float inv = scale / total;
-      for (int j = 0; j < width; j += S.length()) {
-        FloatVector.fromArray(S, delta, o + j).mul(inv).intoArray(delta, o + j);
-      }
       int label = labels[row];
+      if (biasGrad != null) {
+        for (int j = 0; j < width; j += S.length()) {
+          FloatVector d = FloatVector.fromArray(S, delta, o + j).mul(inv);
+          d.intoArray(delta, o + j);
+          FloatVector.fromArray(S, biasGrad, bo + j).add(d).intoArray(biasGrad, bo + j);
+        }
+        biasGrad[bo + label - o] -= scale;
+      } else {
+        for (int j = 0; j < width; j += S.length()) {
+          FloatVector.fromArray(S, delta, o + j).mul(inv).intoArray(delta, o + j);
+        }
+      }
       loss += Math.log(total) - (z[label] - max);
       delta[label] -= scale;
     }

@@ -57,4 +57,37 @@ class VectorSoftmaxTest {
       assertEquals(expected[i], delta[i], 2e-7, "delta[" + i + "]");
     }
   }
+
+  @Test
+  void run_withFoldedBias_addsTheHeadsBiasAndSumsTheGradientPerColumn() {
+    float ln2 = (float) Math.log(2);
+    float ln3 = (float) Math.log(3);
+    float ln4 = (float) Math.log(4);
+    // Two heads of 8 bins, two examples: rows 0 and 2 are head 0, rows 1 and 3 head 1. Logits without bias are 0
+    // everywhere; head 0's bias is (0, ln2, ln3, ln4, 0, 0, 0, 0), head 1's is 5 everywhere. So rows 0 and 2 are
+    // row 0 of the test above (e^z = 1, 2, 3, 4, 1, 1, 1, 1, sum 14) and rows 1 and 3 its row 1 (uniform).
+    float[] bias = {0, ln2, ln3, ln4, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5};
+    float[] z = new float[32];
+    float[] delta = new float[32];
+    float[] biasGrad = new float[16];
+    int[] labels = {3, 8, 16, 31};
+    double loss = VectorSoftmax.run(z, delta, 4, 8, labels, 0.5f, bias, biasGrad, 2);
+    // Losses: ln 3.5 (label 3), ln 8, ln 14 - ln 1 = ln 14 (label 0 of row 2), ln 8.
+    assertEquals(Math.log(3.5) + Math.log(8) + Math.log(14) + Math.log(8), loss, 1e-5);
+    assertEquals(ln4, z[3], 0f, "the biased logits are written back");
+    assertEquals(5f, z[31], 0f);
+    // Bias gradient: the column sums of delta over the rows of each head.
+    for (int h = 0; h < 2; h++) {
+      for (int j = 0; j < 8; j++) {
+        float expected = delta[h * 8 + j] + delta[16 + h * 8 + j];
+        assertEquals(expected, biasGrad[h * 8 + j], 1e-7f, "biasGrad[" + (h * 8 + j) + "]");
+      }
+    }
+    // By hand: head 0 column 3 = 0.5 (4/14 - 1) + 0.5 (4/14); column 0 = 0.5 (1/14) + 0.5 (1/14 - 1).
+    assertEquals(0.5f * (8 / 14f - 1), biasGrad[3], 1e-7f);
+    assertEquals(0.5f * (2 / 14f - 1), biasGrad[0], 1e-7f);
+    // Head 1: column 0 = 0.5 (1/8 - 1) + 0.5 (1/8); column 7 = 0.5 (1/8) + 0.5 (1/8 - 1).
+    assertEquals(0.5f * (2 / 8f - 1), biasGrad[8], 1e-7f);
+    assertEquals(0.5f * (2 / 8f - 1), biasGrad[15], 1e-7f);
+  }
 }

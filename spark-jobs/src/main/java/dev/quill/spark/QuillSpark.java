@@ -1,6 +1,7 @@
 package dev.quill.spark;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.train.BlasKernels;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -9,10 +10,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates Quill's Spark sessions. A master set by spark-submit ({@code spark.master}) wins over the
  * config's {@code spark.master}; every executor gets {@code OMP_NUM_THREADS} so ND4J does not
- * oversubscribe its cores.
+ * oversubscribe its cores. Executors of a {@code local-cluster} master (same machine) also get the
+ * driver's {@code OPENBLAS_CORETYPE}, Quill's OpenBLAS kernel choice ({@link BlasKernels}); on other
+ * masters it is left to {@code spark.executorEnv}, since executors may run on other CPUs.
  */
 public final class QuillSpark {
   private static final Logger LOG = LoggerFactory.getLogger(QuillSpark.class);
+
+  /** Largest task result sent straight back with the task's status instead of through the block manager. */
+  public static final String DIRECT_RESULT_SIZE = "32m";
 
   private QuillSpark() {}
 
@@ -32,7 +38,15 @@ public final class QuillSpark {
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(config.ompThreads()));
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     conf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
+    // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
+    // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.
+    conf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_SIZE);
+    String kernels = System.getenv(BlasKernels.ENV);
+    if (kernels != null && !kernels.isBlank() && conf.get("spark.master").startsWith("local-cluster")) {
+      conf.setIfMissing("spark.executorEnv." + BlasKernels.ENV, kernels);
+    }
     warnAboutThreads(config);
+    BlasKernels.warnIfNotChosen();
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

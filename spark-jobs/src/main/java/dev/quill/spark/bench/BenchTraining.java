@@ -10,7 +10,9 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.StepProfile;
+import dev.quill.spark.QuillSpark;
 import dev.quill.train.NativeThreads;
+import dev.quill.train.StepCeiling;
 import dev.quill.util.Npz;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +39,10 @@ import org.nd4j.linalg.dataset.DataSet;
  * exactly like the peer ({@code clip(floor((a + 1) / 2 * B), 0, B - 1)}); states are not normalized.
  */
 public final class BenchTraining {
+  /** The mode that measures the practical ceiling ({@link StepCeiling}) instead of training. */
+  public static final String CEILING = "ceiling";
   /** Modes that train in this JVM without Spark. */
-  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "single", "lanes");
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes");
   /**
    * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
    * peer's, so that the rows compare training speed at the peer's final loss (README, Performance).
@@ -51,7 +55,8 @@ public final class BenchTraining {
    * Runs one mode and returns its record. Modes: {@code dl4j} (single JVM, DL4J's {@code fit}, one
    * native thread: the starting point), {@code fused-1t} ({@link dev.quill.train.FusedPolicyStep}, one
    * native thread; {@code fused-1t-vec} the same row, run by {@code quill bench} with the Vector API softmax
-   * where {@code fused-1t} runs without it), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
+   * where {@code fused-1t} runs without it, and {@code fused-1t-cpu} the same row again, run by {@code quill bench} with
+   * the OpenBLAS kernels Quill chooses for the CPU, {@link dev.quill.train.BlasKernels}), {@code single} (fused step, native threads chosen by {@link NativeThreads}: one per
    * core), {@code lanes} (fused step with one data-parallel lane per core, each with one native thread),
    * or a Spark master such as {@code local[2]} (fused parameter averaging), optionally with an
    * approach ({@code local[2]:export} for DL4J's training master).
@@ -66,10 +71,25 @@ public final class BenchTraining {
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();
+    if (CEILING.equals(mode)) {
+      MultiLayerNetwork net = new MultiLayerNetwork(conf);
+      net.init();
+      StepCeiling.Result c = StepCeiling.measure(net, batch, NativeThreads.forSingleJvm());
+      System.out.printf("[ceiling] one thread: the step's GEMMs %.3f ms, Adam %.3f ms; %d cores x %d / (sum) = %.0f examples/s "
+          + "(OpenBLAS kernels: %s)%n", c.gemmMs(), c.adamMs(), c.cores(), c.batch(), c.examplesPerSecond(),
+          dev.quill.train.BlasKernels.describe());
+      metrics.put("examples_per_s", c.examplesPerSecond());
+      metrics.put("gemm_ms", c.gemmMs());
+      metrics.put("adam_ms", c.adamMs());
+      metrics.put("cores", c.cores());
+      metrics.put("blas_kernels", dev.quill.train.BlasKernels.describe());
+      return Map.of("tool", "bc_quill", "params", Map.of("mode", mode, "batch_size", batch, "hidden", hidden, "bins", bins),
+          "metrics", metrics);
+    }
     if (SINGLE_MODES.contains(mode)) {
       NativeThreads.set("single".equals(mode) ? NativeThreads.forSingleJvm() : 1);
       System.out.println("[" + mode + "] native threads: " + NativeThreads.describe() + ", Vector API softmax: "
-          + FusedPolicyStep.vectorSoftmax(bins));
+          + FusedPolicyStep.vectorSoftmax(bins) + ", OpenBLAS kernels: " + dev.quill.train.BlasKernels.describe());
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
       boolean oneThread = !"single".equals(mode) && !"lanes".equals(mode);
@@ -122,6 +142,7 @@ public final class BenchTraining {
     metrics.put("epoch_heldout_losses", stats.stream().map(EpochStats::heldoutLoss).toList());
     metrics.put("peak_rss_mb", peakRssMb());
     metrics.put("vector_softmax", !"dl4j".equals(mode) && FusedPolicyStep.vectorSoftmax(bins));
+    metrics.put("blas_kernels", dev.quill.train.BlasKernels.describe());
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("mode", mode);
     params.put("n", trainBlock.size());
@@ -143,7 +164,8 @@ public final class BenchTraining {
       int examples, DataSet held, long seed, Map<String, Object> metrics) {
     SparkConf sc = new SparkConf().setMaster(master).setAppName("quill-bench")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.executorEnv.OMP_NUM_THREADS", "1");
+        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+        .set("spark.task.maxDirectResultSize", System.getProperty("spark.task.maxDirectResultSize", QuillSpark.DIRECT_RESULT_SIZE));
     Path export;
     try {
       export = Files.createTempDirectory("quill-bench-export");

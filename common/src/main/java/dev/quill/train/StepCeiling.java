@@ -1,0 +1,98 @@
+package dev.quill.train;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.AdamUpdater;
+
+/**
+ * The practical ceiling of a dense policy's training throughput on this machine, measured rather than
+ * taken from another machine: every core runs the step's GEMMs (forward, weight gradient and input
+ * gradient of every dense layer, at the full minibatch) and Adam over all parameters at the speed
+ * they reach alone on one thread, and nothing else (no softmax, bias, ReLU, data, hand-offs). So
+ * {@code ceiling = cores * batch / (gemm + adam)}. This is the measure of the shared peers README
+ * (GEMMs at their real shapes plus the Adam step), taken per core with the kernels in effect
+ * ({@link BlasKernels}); a throughput above it means the FLOP count or the timing is wrong.
+ */
+public final class StepCeiling {
+  private static final int REPEATS = 7;
+  private static final int CALLS = 20;
+
+  /**
+   * One measurement.
+   *
+   * @param gemmMs best time of one step's GEMMs on one thread
+   * @param adamMs best time of one Adam step over all parameters on one thread
+   * @param cores cores assumed to work in parallel
+   * @param batch minibatch rows
+   * @param examplesPerSecond {@code cores * batch / (gemmMs + adamMs) * 1000}
+   */
+  public record Result(double gemmMs, double adamMs, int cores, int batch, double examplesPerSecond) {}
+
+  private StepCeiling() {}
+
+  /**
+   * Measures the ceiling of {@code network} (dense layers, Adam; e.g. the default factorized policy) at
+   * minibatch {@code batch} on {@code cores} cores, with ND4J's BLAS on one thread. The network's
+   * parameters and updater state are not changed.
+   */
+  public static Result measure(MultiLayerNetwork network, int batch, int cores) {
+    NativeThreads.set(1);
+    LayerViews views = new LayerViews(network, 0);
+    int layers = views.nIn.length;
+    INDArray[] act = new INDArray[layers];
+    INDArray[] delta = new INDArray[layers];
+    INDArray[] weights = new INDArray[layers];
+    INDArray[] dW = new INDArray[layers];
+    INDArray[] dX = new INDArray[layers];
+    for (int i = 0; i < layers; i++) {
+      act[i] = Nd4j.rand(DataType.FLOAT, batch, views.nIn[i]);
+      delta[i] = Nd4j.rand(DataType.FLOAT, batch, views.nOut[i]);
+      weights[i] = views.weights[i].dup('f');
+      dW[i] = Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f');
+      dX[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nIn[i]}, 'c');
+    }
+    INDArray[] out = new INDArray[layers];
+    for (int i = 0; i < layers; i++) {
+      out[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nOut[i]}, 'c');
+    }
+    double gemmMs = best(() -> {
+      for (int i = 0; i < layers; i++) {
+        Nd4j.gemm(act[i], weights[i], out[i], false, false, 1.0, 0.0);
+        Nd4j.gemm(act[i], delta[i], dW[i], true, false, 1.0, 0.0);
+        if (i > 0) {
+          Nd4j.gemm(delta[i], weights[i], dX[i], false, true, 1.0, 0.0);
+        }
+      }
+    });
+    UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
+    if (block.getGradientUpdater() == null) {
+      block.init();
+    }
+    int n = Math.toIntExact(network.numParams());
+    FlatAdam adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), n);
+    INDArray params = network.params().dup();
+    INDArray[] gradient = {Nd4j.rand(DataType.FLOAT, params.shape()).muli(1e-3)};
+    LanePool pool = new LanePool(1);
+    double adamMs = best(() -> adam.apply(gradient, 1, params, 0, 0, pool));
+    return new Result(gemmMs, adamMs, cores, batch, cores * batch / (gemmMs + adamMs) * 1e3);
+  }
+
+  private static double best(Runnable work) {
+    for (int i = 0; i < CALLS; i++) {
+      work.run();
+    }
+    double best = Double.MAX_VALUE;
+    for (int r = 0; r < REPEATS; r++) {
+      long start = System.nanoTime();
+      for (int i = 0; i < CALLS; i++) {
+        work.run();
+      }
+      best = Math.min(best, (System.nanoTime() - start) / 1e6 / CALLS);
+    }
+    return best;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.quill.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quill.policy.TrainConfig;
+import dev.quill.policy.PolicyNetworks;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+class StepCeilingTest {
+
+  @Test
+  void ceilingIsCoresTimesBatchOverGemmPlusAdamAndLeavesTheNetworkAlone() {
+    TrainConfig tc = TrainConfig.mlp("factorized", List.of(32, 32), 1, 64, 1e-3, 1, "auto");
+    MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.factorized(5, 3, 16, tc, 7));
+    net.init();
+    float[] before = net.params().dup().data().asFloat();
+
+    StepCeiling.Result r = StepCeiling.measure(net, 64, 2);
+
+    assertTrue(r.gemmMs() > 0 && r.adamMs() > 0, r.toString());
+    assertEquals(2 * 64 / (r.gemmMs() + r.adamMs()) * 1e3, r.examplesPerSecond(), 1e-6);
+    assertEquals(2, r.cores());
+    assertEquals(64, r.batch());
+    assertArrayEquals(before, net.params().data().asFloat(), "parameters untouched");
+  }
+}
