@@ -24,7 +24,20 @@ public final class QuillSpark {
 
   /** Gets or creates the session for {@code appName}. */
   public static SparkSession session(SparkConfig config, String appName) {
-    SparkConf conf = new SparkConf(true);
+    SparkConf conf = configure(new SparkConf(true), config, appName, System.getenv(BlasKernels.ENV));
+    warnAboutThreads(config);
+    BlasKernels.warnIfNotChosen();
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * Quill's settings on {@code conf}, each only where {@code conf} (spark-submit, {@code spark-defaults.conf})
+   * does not set it; {@code kernels} is the driver's {@code OPENBLAS_CORETYPE} (or {@code null}), passed to
+   * the executors of a {@code local-cluster} master only. Returns {@code conf}.
+   *
+   * @throws IllegalArgumentException if neither {@code conf} nor {@code config} names a master
+   */
+  static SparkConf configure(SparkConf conf, SparkConfig config, String appName, String kernels) {
     if (!conf.contains("spark.master")) {
       if (config.master().isEmpty()) {
         throw new IllegalArgumentException("spark.master is empty and no master was given by spark-submit; "
@@ -41,13 +54,10 @@ public final class QuillSpark {
     // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
     // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.
     conf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_SIZE);
-    String kernels = System.getenv(BlasKernels.ENV);
     if (kernels != null && !kernels.isBlank() && conf.get("spark.master").startsWith("local-cluster")) {
       conf.setIfMissing("spark.executorEnv." + BlasKernels.ENV, kernels);
     }
-    warnAboutThreads(config);
-    BlasKernels.warnIfNotChosen();
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
   }
 
   private static void warnAboutThreads(SparkConfig config) {
