@@ -16,21 +16,23 @@ import org.slf4j.LoggerFactory;
  * The OpenBLAS kernels Quill chooses for the CPU, instead of OpenBLAS's own detection.
  *
  * <p>OpenBLAS built with {@code DYNAMIC_ARCH} (ND4J's bundled 0.3.19, Debian's 0.3.21) picks its GEMM
- * kernels from the CPU's model. On CPUs newer than the library it falls back by feature: on AMD Zen 4
- * and Zen 5 it takes its AVX2 ("Haswell") kernels although the CPU has AVX-512. On a Zen 5 with
- * full-width AVX-512 units that halves SGEMM throughput (README, Performance: 88–99 against
- * 160–185 GFLOP/s on one core at the default model's shapes). The rule: a CPU with AVX-512 F, CD, BW,
- * DQ and VL gets OpenBLAS's {@code SkylakeX} kernels; any other CPU keeps the library's choice.
+ * kernels from the CPU's model, and on CPUs newer than the library that choice is poor: on AMD Zen 5 ND4J's
+ * 0.3.19 takes its SSE "Barcelona" kernels (37 GFLOP/s on one core at the default model's output-layer
+ * shape), its AVX2 "Haswell" kernels reach 88–97 and its AVX-512 "SkylakeX" kernels 160–185 (README,
+ * Performance). The rule: a CPU with AVX-512 F, CD, BW, DQ and VL gets OpenBLAS's {@code SkylakeX}
+ * kernels; any other CPU keeps the library's choice.
  *
  * <p>OpenBLAS reads {@code OPENBLAS_CORETYPE} once, when it loads, so the choice must be in the
  * environment before the JVM starts: {@code bin/quill} exports it (same rule, from
- * {@code /proc/cpuinfo}) unless the user set it, {@code quill bench} passes it to the rows that use it,
+ * {@code /proc/cpuinfo}) unless the environment already sets it ({@code QUILL_BLAS_KERNELS=cpu} overrides,
+ * {@code library} leaves OpenBLAS alone), {@code quill bench} passes it to the rows that use it,
  * and a {@code local-cluster} Spark master passes the driver's value to its executors
  * ({@code QuillSpark}). A JVM started otherwise logs one warning naming the variable
  * ({@link #warnIfNotChosen}). The choice never changes results beyond float rounding: both kernels
  * compute the same products, and {@link #verifyGemm} checks that before training (older OpenBLAS builds
  * are known to compute wrong results with their own detection on some new CPUs, which is why some
- * machines set {@code OPENBLAS_CORETYPE} for everyone; a value already set is therefore kept).
+ * machines set {@code OPENBLAS_CORETYPE} for everyone; {@code bin/quill} therefore keeps a value already set
+ * unless told otherwise).
  */
 public final class BlasKernels {
   /** The environment variable OpenBLAS reads at load time. */

@@ -13,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import dev.quill.train.BlasKernels;
+import dev.quill.train.StepCeiling;
 
 /**
  * {@code quill bench}: in one invocation, exports the peer's synthetic teacher task once, trains the
  * PyTorch peer ({@code bc_torch.py}) and Quill (single JVM, Spark {@code local[1]}, {@code local[2]}) on
  * exactly those examples, each in its own process (so peak RSS is per row), and prints one table with
- * ratios to the peer and to the practical ceiling of this model on the reference machine.
+ * ratios to the peer and to the practical ceiling of this model on this machine ({@link StepCeiling}, measured in
+ * the same invocation).
  */
 public final class BenchRunner {
   /**
