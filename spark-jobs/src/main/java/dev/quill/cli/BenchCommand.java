@@ -32,8 +32,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";
 
-  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 25)")
-  int averagingFrequency = 25;
+  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 50)")
+  int averagingFrequency = 50;
 
   @Override
   public Integer call() {
