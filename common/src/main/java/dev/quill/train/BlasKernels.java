@@ -78,9 +78,25 @@ public final class BlasKernels {
     return cpuFlags.containsAll(AVX512_FLAGS) ? Optional.of(AVX512_CORE) : Optional.empty();
   }
 
-  /** The choice for this machine's CPU ({@link #cpuFlags()}). */
+  /** The choice for this machine's CPU ({@link #cpuFlags()}, read once per JVM). */
   public static Optional<String> chooseForThisCpu() {
-    return choose(cpuFlags());
+    return ThisCpu.CHOICE;
+  }
+
+  /** Holds this CPU's choice: {@code /proc/cpuinfo} is read on first use only. */
+  private static final class ThisCpu {
+    static final Optional<String> CHOICE = choose(cpuFlags());
+  }
+
+  /**
+   * What training does once per JVM before its first step ({@code LocalTrainer.fit}, each Spark worker of
+   * parameter averaging): {@link #warnIfNotChosen} and {@link #verifyGemm}.
+   *
+   * @throws IllegalStateException if the kernels in effect compute wrong products
+   */
+  public static void checkBeforeTraining() {
+    warnIfNotChosen();
+    verifyGemm();
   }
 
   /**

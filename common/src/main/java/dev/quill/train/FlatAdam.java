@@ -1,6 +1,9 @@
 package dev.quill.train;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.config.Adam;
@@ -29,6 +32,18 @@ final class FlatAdam {
   private final float[] other;
   private final float[] p;
   private final int n;
+
+  /**
+   * The flat Adam of {@code network}: its single updater block's Adam state (initialized first if the network has
+   * not been fitted yet), over all its parameters.
+   */
+  static FlatAdam forNetwork(MultiLayerNetwork network) {
+    UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
+    if (block.getGradientUpdater() == null) {
+      block.init();
+    }
+    return new FlatAdam((AdamUpdater) block.getGradientUpdater(), Math.toIntExact(network.numParams()));
+  }
 
   /** Copies the state of DL4J's {@code updater} (which covers all {@code n} parameters). */
   FlatAdam(AdamUpdater updater, int n) {

@@ -7,11 +7,8 @@ import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.AdamUpdater;
 
 /**
  * One Adam step of Quill's convolutional token policy ({@code train.network: conv}: stride-2 ReLU
@@ -103,11 +100,7 @@ public final class FusedConvStep implements FusedStep {
       throw new IllegalArgumentException("layer " + convs + " expects " + nIn[convs] + " inputs, the convolutions give "
           + c + "x" + h + "x" + w);
     }
-    UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
-    if (block.getGradientUpdater() == null) {
-      block.init();
-    }
-    this.adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), Math.toIntExact(network.numParams()));
+    this.adam = FlatAdam.forNetwork(network);
   }
 
   /** Why the step cannot train {@code network}, or empty if it can (see {@code FusedConvSupport}). */

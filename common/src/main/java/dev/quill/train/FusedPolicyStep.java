@@ -4,10 +4,7 @@ import dev.quill.loss.FactorizedTokenCrossEntropy;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.AdamUpdater;
 
 /**
  * One Adam step of Quill's factorized token policy (ReLU MLP trunk, one output layer of {@code D * B}
@@ -93,11 +90,7 @@ public final class FusedPolicyStep implements FusedStep {
       this.laneGradients[k] = this.lanes[k].gradient();
     }
     this.pool = new LanePool(lanes);
-    UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
-    if (block.getGradientUpdater() == null) {
-      block.init();
-    }
-    this.adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), Math.toIntExact(network.numParams()));
+    this.adam = FlatAdam.forNetwork(network);
   }
 
   /**

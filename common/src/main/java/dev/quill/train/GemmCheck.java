@@ -85,6 +85,6 @@ final class GemmCheck {
   }
 
   private static INDArray toNd(float[][] x, char order) {
-    return Nd4j.create(x).castTo(DataType.FLOAT).dup(order);
+    return Nd4j.create(x).dup(order);
   }
 }

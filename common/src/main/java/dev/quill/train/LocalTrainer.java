@@ -44,7 +44,7 @@ public final class LocalTrainer {
    */
   public static List<EpochStats> fit(MultiLayerNetwork network, ExampleBlock examples, int batchSize, int epochs, long seed,
       DataSet heldout, Consumer<EpochStats> onEpoch, FusedStep step) {
-    BlasKernels.verifyGemm();
+    BlasKernels.checkBeforeTraining();
     List<EpochStats> stats = new ArrayList<>();
     for (int epoch = 1; epoch <= epochs; epoch++) {
       long start;

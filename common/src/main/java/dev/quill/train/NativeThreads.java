@@ -30,8 +30,6 @@ public final class NativeThreads {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
-    BlasKernels.warnIfNotChosen();
-    BlasKernels.verifyGemm();
     Nd4j.getEnvironment().setMaxThreads(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.factory().blas().setMaxThreads(threads);

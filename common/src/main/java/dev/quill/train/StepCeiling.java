@@ -1,12 +1,9 @@
 package dev.quill.train;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
-import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.AdamUpdater;
 
 /**
  * The practical ceiling of a dense policy's training throughput on this machine, measured rather than
@@ -48,15 +45,13 @@ public final class StepCeiling {
     INDArray[] weights = new INDArray[layers];
     INDArray[] dW = new INDArray[layers];
     INDArray[] dX = new INDArray[layers];
+    INDArray[] out = new INDArray[layers];
     for (int i = 0; i < layers; i++) {
       act[i] = Nd4j.rand(DataType.FLOAT, batch, views.nIn[i]);
       delta[i] = Nd4j.rand(DataType.FLOAT, batch, views.nOut[i]);
       weights[i] = views.weights[i].dup('f');
       dW[i] = Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f');
       dX[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nIn[i]}, 'c');
-    }
-    INDArray[] out = new INDArray[layers];
-    for (int i = 0; i < layers; i++) {
       out[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nOut[i]}, 'c');
     }
     double gemmMs = best(() -> {
@@ -68,12 +63,7 @@ public final class StepCeiling {
         }
       }
     });
-    UpdaterBlock block = ((BaseMultiLayerUpdater<?>) network.getUpdater()).getUpdaterBlocks().get(0);
-    if (block.getGradientUpdater() == null) {
-      block.init();
-    }
-    int n = Math.toIntExact(network.numParams());
-    FlatAdam adam = new FlatAdam((AdamUpdater) block.getGradientUpdater(), n);
+    FlatAdam adam = FlatAdam.forNetwork(network);
     INDArray params = network.params().dup();
     INDArray[] gradient = {Nd4j.rand(DataType.FLOAT, params.shape()).muli(1e-3)};
     LanePool pool = new LanePool(1);

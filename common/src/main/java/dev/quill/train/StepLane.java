@@ -78,12 +78,14 @@ final class StepLane {
     }
     StudentSupport.labelIndices(block, order, from, n, numHeads, numBins, labelWidth, b.labels);
     b.xPointer.put(b.xHost, 0, n * sd);
+    // The output bias and its gradient are folded into the Vector API softmax pass where the buffers allow it.
+    boolean fold = b.outputBias != null;
     phase.accept(0);
     // Forward: pre[i+1] = a[i] W_i + b_i, a[i+1] = relu(pre[i+1]); logits z = a[L-1] W_{L-1} + b_{L-1}.
     for (int i = 0; i < numLayers; i++) {
       INDArray pre = i < numLayers - 1 ? b.pre[i + 1] : b.act[i + 1];
       Nd4j.gemm(b.act[i], weights[i], pre, false, false, 1.0, 0.0);
-      if (i < numLayers - 1 || !foldOutputBias(b)) {
+      if (i < numLayers - 1 || !fold) {
         pre.addiRowVector(biases[i]);
       }
       if (i < numLayers - 1) {
@@ -99,7 +101,7 @@ final class StepLane {
     if (b.zHeap != null) {
       int len = n * numHeads * numBins;
       b.logitsPointer.get(b.zHeap, 0, len);
-      if (foldOutputBias(b)) {
+      if (fold) {
         // The output bias is added and its gradient summed inside the softmax pass (no ND4J broadcast, no ones-row GEMM).
         FlatCopy.copyTo(biases[numLayers - 1], b.outputBias);
         java.util.Arrays.fill(b.outputBiasGrad, 0f);
@@ -128,7 +130,7 @@ final class StepLane {
     phase.accept(1 + numLayers);
     for (int i = numLayers - 1; i >= 0; i--) {
       Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
-      if (i < numLayers - 1 || !foldOutputBias(b)) {
+      if (i < numLayers - 1 || !fold) {
         Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
       }
       if (i > 0) {
@@ -140,15 +142,6 @@ final class StepLane {
       phase.accept(2 + 2 * numLayers - 1 - i);
     }
     return sum;
-  }
-
-  /**
-   * Whether the output layer's bias and its gradient are folded into the Vector API softmax pass: with that
-   * pass, and without distillation (which reads the biased logits before the softmax and changes the output
-   * gradient after it).
-   */
-  private boolean foldOutputBias(Buffers b) {
-    return b.zHeap != null && distill == null;
   }
 
   /** Exact log-loss of one (example, head) row from its logits, for a probability that underflowed to 0. */
@@ -182,6 +175,11 @@ final class StepLane {
     final INDArray ones;
     final float[] zHeap;
     final float[] deltaHeap;
+    /**
+     * The output layer's bias and its gradient on the heap, when they are folded into the Vector API softmax pass:
+     * with that pass, and without distillation (which reads the biased logits before the softmax and changes the
+     * output gradient after it); otherwise {@code null}.
+     */
     final float[] outputBias;
     final float[] outputBiasGrad;
 
@@ -207,8 +205,9 @@ final class StepLane {
       boolean vector = SoftmaxLoss.vectorized(numBins);
       zHeap = vector ? new float[n * numHeads * numBins] : null;
       deltaHeap = vector ? new float[n * numHeads * numBins] : null;
-      outputBias = vector ? new float[numHeads * numBins] : null;
-      outputBiasGrad = vector ? new float[numHeads * numBins] : null;
+      boolean fold = vector && distill == null;
+      outputBias = fold ? new float[numHeads * numBins] : null;
+      outputBiasGrad = fold ? new float[numHeads * numBins] : null;
     }
   }
 }

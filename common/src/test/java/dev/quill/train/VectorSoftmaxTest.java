@@ -39,14 +39,20 @@ class VectorSoftmaxTest {
     assertEquals(0.5, y[3], 1e-7);
   }
 
-  @Test
-  void run_twoHandComputedRows_lossAndScaledGradient() {
+  /**
+   * Two rows of 8 logits. Row 0: e^z = 1, 2, 3, 4, 1, 1, 1, 1 (sum 14). Row 1: eight equal logits 5.
+   */
+  private static float[] twoRows() {
     float ln2 = (float) Math.log(2);
     float ln3 = (float) Math.log(3);
     float ln4 = (float) Math.log(4);
-    // Row 0: e^z = 1, 2, 3, 4, 1, 1, 1, 1 (sum 14), label 3: loss ln 14 - ln 4 = ln 3.5 = 1.2527630.
-    // Row 1: eight equal logits 5, label 0 (flat index 8): loss ln 8 = 2.0794415.
-    float[] z = {0, ln2, ln3, ln4, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5};
+    return new float[] {0, ln2, ln3, ln4, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5};
+  }
+
+  @Test
+  void run_twoHandComputedRows_lossAndScaledGradient() {
+    // Row 0, label 3: loss ln 14 - ln 4 = ln 3.5 = 1.2527630. Row 1, label 0 (flat index 8): loss ln 8 = 2.0794415.
+    float[] z = twoRows();
     float[] delta = new float[16];
     double loss = VectorSoftmax.run(z, delta, 2, 8, new int[] {3, 8}, 0.5f);
     assertEquals(1.2527630 + 2.0794415, loss, 1e-6);
@@ -60,13 +66,11 @@ class VectorSoftmaxTest {
 
   @Test
   void run_withFoldedBias_addsTheHeadsBiasAndSumsTheGradientPerColumn() {
-    float ln2 = (float) Math.log(2);
-    float ln3 = (float) Math.log(3);
     float ln4 = (float) Math.log(4);
     // Two heads of 8 bins, two examples: rows 0 and 2 are head 0, rows 1 and 3 head 1. Logits without bias are 0
     // everywhere; head 0's bias is (0, ln2, ln3, ln4, 0, 0, 0, 0), head 1's is 5 everywhere. So rows 0 and 2 are
     // row 0 of the test above (e^z = 1, 2, 3, 4, 1, 1, 1, 1, sum 14) and rows 1 and 3 its row 1 (uniform).
-    float[] bias = {0, ln2, ln3, ln4, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5};
+    float[] bias = twoRows();
     float[] z = new float[32];
     float[] delta = new float[32];
     float[] biasGrad = new float[16];

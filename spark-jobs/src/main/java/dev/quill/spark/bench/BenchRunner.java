@@ -81,16 +81,9 @@ public final class BenchRunner {
       double ceiling = measureCeiling(o, train, held, chosen);
       for (String mode : o.modes()) {
         Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + ".json");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        if ("fused-1t".equals(mode)) {
-          // The fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
-          cmd.add("-Dquill.vectorSoftmax=false");
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker",
-            "--mode", mode, "--averaging-frequency", "" + o.averagingFrequency(), "--train", train.toString(), "--heldout", held.toString(), "--epochs", "" + o.epochs(),
-            "--json", json.toString()));
+        // fused-1t: the fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
+        List<String> cmd = workerCommand("fused-1t".equals(mode) ? List.of("-Dquill.vectorSoftmax=false") : List.of(), mode,
+            o.averagingFrequency(), train, held, o.epochs(), json);
         // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
         // Quill row one native thread per worker or lane.
         String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
@@ -122,11 +115,7 @@ public final class BenchRunner {
    */
   private static double measureCeiling(Options o, Path train, Path held, Optional<String> chosen) throws IOException {
     Path json = o.out().resolve("bc_quill_ceiling.json");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker", "--mode",
-        BenchTraining.CEILING, "--train", train.toString(), "--heldout", held.toString(), "--epochs", "1", "--json", json.toString()));
+    List<String> cmd = workerCommand(List.of(), BenchTraining.CEILING, o.averagingFrequency(), train, held, 1, json);
     Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE"));
     chosen.ifPresent(k -> env.put(BlasKernels.ENV, k));
     if (exec(cmd, env) == 0) {
@@ -135,6 +124,22 @@ public final class BenchRunner {
     System.out.println("WARNING: measuring the ceiling failed; the table uses the reference machine's "
         + REFERENCE_CEILING_EXAMPLES_PER_S);
     return REFERENCE_CEILING_EXAMPLES_PER_S;
+  }
+
+  /**
+   * The command of a {@code bench-worker} JVM: this JVM's java, options ({@code jvmFlags} added) and class path,
+   * running {@code mode} on the exported data and writing its record to {@code json}.
+   */
+  private static List<String> workerCommand(List<String> jvmFlags, String mode, int averagingFrequency, Path train,
+      Path held, int epochs, Path json) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(jvmFlags);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker", "--mode", mode,
+        "--averaging-frequency", "" + averagingFrequency, "--train", train.toString(), "--heldout", held.toString(),
+        "--epochs", "" + epochs, "--json", json.toString()));
+    return cmd;
   }
 
   /** Quill rows that keep the machine's OpenBLAS kernels: the levers measured before Quill chose the kernels. */

@@ -4,6 +4,7 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.FlatCopy;
 import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
+import dev.quill.train.BlasKernels;
 import dev.quill.train.NativeThreads;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -171,6 +172,7 @@ final class FusedAveraging {
 
     Worker(String confJson, int threads) {
       NativeThreads.set(threads);
+      BlasKernels.checkBeforeTraining();
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
       network.init();
       step = FusedStep.forNetwork(network);
