@@ -18,8 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * twice, once for the gradient and once for the score), the D softmaxes run in one pass over the
  * {@code [batch * D, B]} logits (a Java Vector API kernel, {@link VectorSoftmax}, where the JVM has the
  * module, else one native softmax op), the loss and the one-hot subtraction touch only the {@code batch * D}
- * label entries (no one-hot matrix), bias gradients are one {@code 1 x n}
- * GEMM each (ND4J's column sum is 5x slower), and Adam runs as one vectorizable Java loop over all
+ * label entries (no one-hot matrix), every matrix product calls OpenBLAS directly ({@link Cblas}, without ND4J's
+ * per-op Java overhead), each hidden layer's bias and ReLU are one heap sweep forward and its ReLU mask and bias
+ * gradient one sweep backward ({@link ReluPass}), the output bias rides in the softmax pass, and Adam runs as one
+ * vectorizable Java loop over all
  * parameters (see {@link FlatAdam}). Backpropagation follows the chain rule for {@code relu(x W + b)}
  * layers (Rumelhart et al. 1986); the loss is the log-loss of Cao &amp; Xie 2026 over quantized actions.
  *

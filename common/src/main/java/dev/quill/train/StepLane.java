@@ -7,8 +7,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -32,6 +30,9 @@ final class StepLane {
   private final INDArray gradient;
   private final INDArray[] weightGrads;
   private final INDArray[] biasGrads;
+  private final Cblas.Matrix[] weightMatrix;
+  private final Cblas.Matrix[] weightGradMatrix;
+  private final Cblas.Matrix outputBiasGradMatrix;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
 
   /**
@@ -53,6 +54,13 @@ final class StepLane {
     this.weightGrads = views.weightGrads;
     this.biasGrads = views.biasGrads;
     this.gradient = views.gradient;
+    this.weightMatrix = new Cblas.Matrix[numLayers];
+    this.weightGradMatrix = new Cblas.Matrix[numLayers];
+    for (int i = 0; i < numLayers; i++) {
+      weightMatrix[i] = Cblas.Matrix.of(weights[i]);
+      weightGradMatrix[i] = Cblas.Matrix.of(weightGrads[i]);
+    }
+    this.outputBiasGradMatrix = Cblas.Matrix.of(biasGrads[numLayers - 1]);
   }
 
   /** This lane's flat gradient, valid after {@link #run}. */
@@ -72,76 +80,111 @@ final class StepLane {
    */
   double run(ExampleBlock block, int[] order, int from, int n, int total, IntConsumer phase) {
     Buffers b = buffers.computeIfAbsent(n, Buffers::new);
+    gather(b, block, order, from, n);
+    phase.accept(0);
+    for (int i = 0; i < numLayers; i++) {
+      forward(b, i, n);
+      phase.accept(1 + i);
+    }
+    // dL/dz = (p - onehot) / (D * total): the loss's per-head mean and DL4J's division by the minibatch.
+    double scale = 1.0 / ((double) numHeads * total);
+    double sum = b.zHeap != null ? vectorLoss(b, n, (float) scale) : nd4jLoss(b, scale);
+    if (distill != null) {
+      sum += numHeads * distill.apply(block, order, from, n, total, b.act[numLayers], b.prob);
+    }
+    phase.accept(1 + numLayers);
+    for (int i = numLayers - 1; i >= 0; i--) {
+      backward(b, i, n);
+      phase.accept(2 + 2 * numLayers - 1 - i);
+    }
+    return sum;
+  }
+
+  /** Copies the rows' states into the lane's input matrix and their label entries into {@code b.labels}. */
+  private void gather(Buffers b, ExampleBlock block, int[] order, int from, int n) {
     int sd = block.stateDim();
     for (int k = 0; k < n; k++) {
       System.arraycopy(block.states(), order[from + k] * sd, b.xHost, k * sd, sd);
     }
     StudentSupport.labelIndices(block, order, from, n, numHeads, numBins, labelWidth, b.labels);
-    b.xPointer.put(b.xHost, 0, n * sd);
-    // The output bias and its gradient are folded into the Vector API softmax pass where the buffers allow it.
-    boolean fold = b.outputBias != null;
-    phase.accept(0);
-    // Forward: pre[i+1] = a[i] W_i + b_i, a[i+1] = relu(pre[i+1]); logits z = a[L-1] W_{L-1} + b_{L-1}.
-    for (int i = 0; i < numLayers; i++) {
-      INDArray pre = i < numLayers - 1 ? b.pre[i + 1] : b.act[i + 1];
-      Nd4j.gemm(b.act[i], weights[i], pre, false, false, 1.0, 0.0);
-      if (i < numLayers - 1 || !fold) {
-        pre.addiRowVector(biases[i]);
-      }
-      if (i < numLayers - 1) {
-        Nd4j.exec(new RectifiedLinear(pre, b.act[i + 1]));
-      }
-      phase.accept(1 + i);
+    b.actMatrix[0].pointer().put(b.xHost, 0, n * sd);
+  }
+
+  /**
+   * Layer {@code i}'s forward pass: {@code a[i+1] = relu(a[i] W_i + b_i)} for a hidden layer (the bias and the
+   * ReLU in one heap sweep, whose result also stays on the heap as the backward pass's mask), the logits
+   * {@code z = a[L-1] W_{L-1} (+ b_{L-1})} for the output layer (its bias is added by the softmax pass when folded).
+   */
+  private void forward(Buffers b, int i, int n) {
+    boolean hidden = i < numLayers - 1;
+    Cblas.gemm(b.actMatrix[i], false, weightMatrix[i], false, 0f, hidden ? b.actMatrix[i + 1] : b.logitsMatrix);
+    if (hidden) {
+      int len = n * (int) nOut[i];
+      b.actMatrix[i + 1].pointer().get(b.actHeap[i + 1], 0, len);
+      FlatCopy.copyTo(biases[i], b.hiddenBias[i]);
+      ReluPass.forward(b.actHeap[i + 1], n, (int) nOut[i], b.hiddenBias[i]);
+      b.actMatrix[i + 1].pointer().put(b.actHeap[i + 1], 0, len);
+    } else if (b.outputBias == null) {
+      b.act[i + 1].addiRowVector(biases[i]);
     }
-    // Loss: softmax over each of the n * D rows of B logits; log-loss and p - onehot at the label entries only;
-    // dL/dz = (p - onehot) / (D * total), the loss's per-head mean and DL4J's division by the minibatch.
-    double scale = 1.0 / ((double) numHeads * total);
+  }
+
+  /**
+   * Softmax over each of the {@code n * D} rows of {@code B} logits, on the heap (Vector API): log-loss and
+   * {@code p - onehot} at the label entries only, the output bias and its gradient folded in where the buffers
+   * allow it (no ND4J broadcast, no ones-row product). Leaves {@code scale * (p - onehot)} in {@code b.prob}.
+   */
+  private double vectorLoss(Buffers b, int n, float scale) {
+    int len = n * numHeads * numBins;
+    b.logitsMatrix.pointer().get(b.zHeap, 0, len);
     double sum;
-    INDArray delta;
-    if (b.zHeap != null) {
-      int len = n * numHeads * numBins;
-      b.logitsPointer.get(b.zHeap, 0, len);
-      if (fold) {
-        // The output bias is added and its gradient summed inside the softmax pass (no ND4J broadcast, no ones-row GEMM).
-        FlatCopy.copyTo(biases[numLayers - 1], b.outputBias);
-        java.util.Arrays.fill(b.outputBiasGrad, 0f);
-        sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale, b.outputBias,
-            b.outputBiasGrad, numHeads);
-        FlatCopy.copyInto(b.outputBiasGrad, biasGrads[numLayers - 1]);
-      } else {
-        sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, (float) scale);
-      }
-      b.probPointer.put(b.deltaHeap, 0, len);
-      delta = b.prob;
+    if (b.outputBias != null) {
+      FlatCopy.copyTo(biases[numLayers - 1], b.outputBias);
+      java.util.Arrays.fill(b.outputBiasGrad, 0f);
+      sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, scale, b.outputBias,
+          b.outputBiasGrad, numHeads);
+      FlatCopy.copyInto(b.outputBiasGrad, biasGrads[numLayers - 1]);
     } else {
-      Nd4j.exec(new SoftMax(b.logits2d, b.prob2d, 1));
-      sum = 0;
-      for (int r = 0; r < b.labels.length; r++) {
-        int idx = b.labels[r];
-        float p = b.probPointer.get(idx);
-        sum += p > 0 ? -Math.log(p) : exactRowLoss(b, r, idx);
-        b.probPointer.put(idx, p - 1f);
-      }
-      delta = b.prob.muli(scale);
+      sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, scale);
     }
-    if (distill != null) {
-      sum += numHeads * distill.apply(block, order, from, n, total, b.act[numLayers], delta);
-    }
-    phase.accept(1 + numLayers);
-    for (int i = numLayers - 1; i >= 0; i--) {
-      Nd4j.gemm(b.act[i], delta, weightGrads[i], true, false, 1.0, 0.0);
-      if (i < numLayers - 1 || !fold) {
-        Nd4j.gemm(b.ones, delta, biasGrads[i], false, false, 1.0, 0.0);
-      }
-      if (i > 0) {
-        Nd4j.gemm(delta, weights[i], b.dAct[i], false, true, 1.0, 0.0);
-        // DL4J's ReLU derivative (0 at a pre-activation of exactly 0, which fake-quantized weights produce).
-        Nd4j.exec(new RectifiedLinearDerivative(b.pre[i], b.dAct[i], b.dPre[i], 0.0));
-        delta = b.dPre[i];
-      }
-      phase.accept(2 + 2 * numLayers - 1 - i);
-    }
+    b.probPointer.put(b.deltaHeap, 0, len);
     return sum;
+  }
+
+  /** {@link #vectorLoss} with ND4J's softmax op, for JVMs without the Vector API. */
+  private double nd4jLoss(Buffers b, double scale) {
+    Nd4j.exec(new SoftMax(b.logits2d, b.prob2d, 1));
+    double sum = 0;
+    for (int r = 0; r < b.labels.length; r++) {
+      int idx = b.labels[r];
+      float p = b.probPointer.get(idx);
+      sum += p > 0 ? -Math.log(p) : exactRowLoss(b, r, idx);
+      b.probPointer.put(idx, p - 1f);
+    }
+    b.prob.muli(scale);
+    return sum;
+  }
+
+  /**
+   * Layer {@code i}'s backward pass from {@code delta = dL/d(a[i] W_i + b_i)} (in {@code b.deltaMatrix[i]}):
+   * {@code dW_i = a[i]^T delta}, the output bias gradient when not folded, and for {@code i > 0} the next delta
+   * {@code relu'(a[i]) * (delta W_i^T)} with layer {@code i - 1}'s bias gradient (its column sums) in one heap sweep.
+   */
+  private void backward(Buffers b, int i, int n) {
+    Cblas.Matrix delta = b.deltaMatrix[i];
+    Cblas.gemm(b.actMatrix[i], true, delta, false, 0f, weightGradMatrix[i]);
+    if (i == numLayers - 1 && b.outputBias == null) {
+      Cblas.gemm(b.onesMatrix, false, delta, false, 0f, outputBiasGradMatrix);
+    }
+    if (i > 0) {
+      int width = (int) nIn[i];
+      int len = n * width;
+      Cblas.gemm(delta, false, weightMatrix[i], true, 0f, b.deltaMatrix[i - 1]);
+      b.deltaMatrix[i - 1].pointer().get(b.deltaHiddenHeap[i], 0, len);
+      ReluPass.backward(b.deltaHiddenHeap[i], b.actHeap[i], n, width, b.hiddenBiasGrad[i - 1]);
+      b.deltaMatrix[i - 1].pointer().put(b.deltaHiddenHeap[i], 0, len);
+      FlatCopy.copyInto(b.hiddenBiasGrad[i - 1], biasGrads[i - 1]);
+    }
   }
 
   /** Exact log-loss of one (example, head) row from its logits, for a probability that underflowed to 0. */
@@ -161,18 +204,24 @@ final class StepLane {
   /** Activations, their gradients and the staging arrays for one row count, allocated once. */
   private final class Buffers {
     final float[] xHost;
-    final FloatPointer xPointer;
+    /** Native activations: {@code act[0]} the input rows, {@code act[i]} layer {@code i - 1}'s output, {@code act[L]} the logits. */
     final INDArray[] act = new INDArray[numLayers + 1];
-    final INDArray[] pre = new INDArray[numLayers];
-    final INDArray[] dAct = new INDArray[numLayers];
-    final INDArray[] dPre = new INDArray[numLayers];
+    final Cblas.Matrix[] actMatrix = new Cblas.Matrix[numLayers + 1];
+    /** Heap copies of the hidden activations (ReLU outputs), the backward pass's masks. */
+    final float[][] actHeap = new float[numLayers][];
+    final float[][] hiddenBias = new float[numLayers][];
+    final float[][] hiddenBiasGrad = new float[numLayers][];
+    /** {@code deltaMatrix[i]}: dL/d(layer i's pre-activation), native; the output layer's is {@code prob}. */
+    final Cblas.Matrix[] deltaMatrix = new Cblas.Matrix[numLayers];
+    final float[][] deltaHiddenHeap = new float[numLayers][];
+    final Cblas.Matrix logitsMatrix;
     final INDArray logits2d;
     final FloatPointer logitsPointer;
     final INDArray prob;
     final INDArray prob2d;
     final FloatPointer probPointer;
     final int[] labels;
-    final INDArray ones;
+    final Cblas.Matrix onesMatrix;
     final float[] zHeap;
     final float[] deltaHeap;
     /**
@@ -186,22 +235,30 @@ final class StepLane {
     Buffers(int n) {
       xHost = new float[Math.toIntExact(n * nIn[0])];
       act[0] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[0]}, 'c');
+      actMatrix[0] = Cblas.Matrix.of(act[0]);
       for (int i = 0; i < numLayers; i++) {
         act[i + 1] = Nd4j.create(DataType.FLOAT, new long[] {n, nOut[i]}, 'c');
+        actMatrix[i + 1] = Cblas.Matrix.of(act[i + 1]);
         if (i > 0) {
-          pre[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
-          dAct[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
-          dPre[i] = Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c');
+          int len = Math.toIntExact(n * nIn[i]);
+          actHeap[i] = new float[len];
+          deltaHiddenHeap[i] = new float[len];
+          deltaMatrix[i - 1] = Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {n, nIn[i]}, 'c'));
+        }
+        if (i < numLayers - 1) {
+          hiddenBias[i] = new float[(int) nOut[i]];
+          hiddenBiasGrad[i] = new float[(int) nOut[i]];
         }
       }
-      xPointer = new FloatPointer(act[0].data().addressPointer());
+      logitsMatrix = actMatrix[numLayers];
       logits2d = act[numLayers].reshape('c', (long) n * numHeads, numBins);
-      logitsPointer = new FloatPointer(act[numLayers].data().addressPointer());
+      logitsPointer = logitsMatrix.pointer();
       prob = Nd4j.create(DataType.FLOAT, new long[] {n, (long) numHeads * numBins}, 'c');
       prob2d = prob.reshape('c', (long) n * numHeads, numBins);
-      probPointer = new FloatPointer(prob.data().addressPointer());
+      deltaMatrix[numLayers - 1] = Cblas.Matrix.of(prob);
+      probPointer = deltaMatrix[numLayers - 1].pointer();
       labels = new int[n * numHeads];
-      ones = Nd4j.ones(DataType.FLOAT, 1, n);
+      onesMatrix = Cblas.Matrix.of(Nd4j.ones(DataType.FLOAT, 1, n));
       boolean vector = SoftmaxLoss.vectorized(numBins);
       zHeap = vector ? new float[n * numHeads * numBins] : null;
       deltaHeap = vector ? new float[n * numHeads * numBins] : null;
