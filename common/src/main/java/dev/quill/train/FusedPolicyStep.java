@@ -104,6 +104,14 @@ public final class FusedPolicyStep implements FusedStep {
     return SoftmaxLoss.vectorized(numBins);
   }
 
+  /**
+   * Seconds this JVM spent warming up the Vector API kernels inside its first fused step ({@link KernelWarmup}),
+   * 0 if none ran.
+   */
+  public static double kernelWarmupSeconds() {
+    return KernelWarmup.seconds();
+  }
+
   /** Number of data-parallel lanes. */
   public int lanes() {
     return lanes.length;
@@ -166,6 +174,7 @@ public final class FusedPolicyStep implements FusedStep {
       throw new IllegalArgumentException("examples have state dimension " + block.stateDim() + " and label width "
           + block.numHeads() + ", the network expects " + stateDim + " and " + labelWidth);
     }
+    KernelWarmup.ensure();
     phase(-1);
     quant.refresh();
     int used = Math.min(lanes.length, n);

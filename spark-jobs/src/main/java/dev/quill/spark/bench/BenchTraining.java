@@ -142,6 +142,8 @@ public final class BenchTraining {
     metrics.put("epoch_heldout_losses", stats.stream().map(EpochStats::heldoutLoss).toList());
     metrics.put("peak_rss_mb", peakRssMb());
     metrics.put("vector_softmax", !"dl4j".equals(mode) && FusedPolicyStep.vectorSoftmax(bins));
+    // Inside the first epoch's time (the first fused step runs it); recorded to show what it costs.
+    metrics.put("kernel_warmup_s", FusedPolicyStep.kernelWarmupSeconds());
     metrics.put("blas_kernels", dev.quill.train.BlasKernels.describe());
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("mode", mode);

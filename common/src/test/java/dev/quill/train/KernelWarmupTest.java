@@ -1,0 +1,27 @@
+package dev.quill.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class KernelWarmupTest {
+  @Test
+  void ensure_runsOncePerJvm_andLaterCallsReturnAtOnce() {
+    KernelWarmup.ensure();
+    double first = KernelWarmup.seconds();
+    assertTrue(first > 0, "the test JVM has the Vector API module, so the warm-up runs");
+    long t0 = System.nanoTime();
+    KernelWarmup.ensure();
+    assertTrue(System.nanoTime() - t0 < 1_000_000, "a second call must not warm up again");
+    assertEquals(first, KernelWarmup.seconds());
+    assertEquals(first, FusedPolicyStep.kernelWarmupSeconds());
+  }
+
+  @Test
+  void exercise_callsTheKernelsOnRealRows_givingAFiniteLoss() {
+    double loss = KernelWarmup.exercise(3);
+    // 3 calls x 2 softmax passes x 4 rows of 256 logits: each row's log-loss is positive and finite.
+    assertTrue(Double.isFinite(loss) && loss > 0, "loss " + loss);
+  }
+}
