@@ -44,8 +44,18 @@ public interface FusedStep {
    * @throws IllegalArgumentException naming both reasons if neither supports it
    */
   static FusedStep forNetwork(MultiLayerNetwork network) {
+    return forNetwork(network, 1);
+  }
+
+  /**
+   * {@link #forNetwork(MultiLayerNetwork)} with {@code lanes} data-parallel lanes for an MLP policy
+   * ({@link FusedPolicyStep#FusedPolicyStep(MultiLayerNetwork, int)}); {@link FusedConvStep} has one lane.
+   *
+   * @throws IllegalArgumentException naming both reasons if neither supports it, or if {@code lanes < 1}
+   */
+  static FusedStep forNetwork(MultiLayerNetwork network, int lanes) {
     if (FusedPolicyStep.unsupportedReason(network).isEmpty()) {
-      return new FusedPolicyStep(network);
+      return new FusedPolicyStep(network, lanes);
     }
     Optional<String> reason = unsupportedReason(network);
     if (reason.isPresent()) {

@@ -50,6 +50,10 @@ public final class QuillSpark {
     conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(config.partitions()));
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(config.ompThreads()));
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+    if (config.workerLanes() > 1) {
+      // A fused-averaging worker with k lanes keeps k cores busy, so its task claims k of them.
+      conf.setIfMissing("spark.task.cpus", Integer.toString(config.workerLanes()));
+    }
     conf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
     // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
     // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.

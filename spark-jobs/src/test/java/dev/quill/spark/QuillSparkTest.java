@@ -9,7 +9,7 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 class QuillSparkTest {
-  private static final SparkConfig CONFIG = new SparkConfig("local[2]", 4, 1);
+  private static final SparkConfig CONFIG = new SparkConfig("local[2]", 4, 1, 1);
 
   @Test
   void localClusterExecutorsGetTheDriversOpenBlasKernelsOtherMastersDoNot() {
@@ -33,7 +33,22 @@ class QuillSparkTest {
     assertEquals("local[2]", QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).get("spark.master"));
     assertEquals("yarn", QuillSpark.configure(new SparkConf(false).setMaster("yarn"), CONFIG, "t", null).get("spark.master"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> QuillSpark.configure(new SparkConf(false), new SparkConfig("", 4, 1), "t", null));
+        () -> QuillSpark.configure(new SparkConf(false), new SparkConfig("", 4, 1, 1), "t", null));
     assertEquals(true, e.getMessage().contains("spark.master"));
+  }
+
+  @Test
+  void workerLanesClaimThatManyCoresPerTaskUnlessTheUserSetTaskCpus() {
+    assertFalse(QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).contains("spark.task.cpus"));
+    SparkConfig lanes = new SparkConfig("local[2]", 1, 1, 2);
+    assertEquals("2", QuillSpark.configure(new SparkConf(false), lanes, "t", null).get("spark.task.cpus"));
+    SparkConf mine = new SparkConf(false).set("spark.task.cpus", "4");
+    assertEquals("4", QuillSpark.configure(mine, lanes, "t", null).get("spark.task.cpus"));
+  }
+
+  @Test
+  void workerLanesOutsideOneTo256AreRejectedNamingTheKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkConfig("local[2]", 4, 1, 0));
+    assertEquals(true, e.getMessage().contains("workerLanes"), e.getMessage());
   }
 }

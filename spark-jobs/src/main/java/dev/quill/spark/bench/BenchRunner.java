@@ -210,8 +210,10 @@ public final class BenchRunner {
       case "lanes" -> "Quill single JVM + fused step + Vector API softmax + " + k
           + " + data-parallel lanes (1 per core, 1 BLAS thread each)";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
-          + ", DL4J training master, export (before)" : "Quill Spark " + mode
-          + " + fused parameter averaging + Vector API softmax + " + k + ", 1 thread per worker";
+          + ", DL4J training master, export (before)"
+          : mode.endsWith(BenchTraining.LANES_SUFFIX) ? "Quill Spark " + BenchTraining.master(mode)
+              + ", one fused worker per executor with a lane per core (spark.workerLanes), Vector API softmax, " + k
+          : "Quill Spark " + mode + " + fused parameter averaging + Vector API softmax + " + k + ", 1 thread per worker";
     };
   }
 
@@ -278,8 +280,13 @@ public final class BenchRunner {
     rows.forEach(r -> byName.put(r.mode(), r.examplesPerSecond()));
     Double l1 = byName.get("local[1]");
     Double l2 = byName.get("local[2]");
+    Double l2lanes = byName.get("local[2]" + BenchTraining.LANES_SUFFIX);
+    sb.append(String.format("%n"));
     if (l1 != null && l2 != null) {
-      sb.append(String.format("%nlocal[2] / local[1] throughput: %.2f%n", l2 / l1));
+      sb.append(String.format("local[2] / local[1] throughput: %.2f%n", l2 / l1));
+    }
+    if (l1 != null && l2lanes != null) {
+      sb.append(String.format("local[2]%s / local[1] throughput: %.2f%n", BenchTraining.LANES_SUFFIX, l2lanes / l1));
     }
     // The fastest single-JVM row (every Quill row that is neither the peer nor a Spark master).
     Row best = null;
@@ -291,6 +298,10 @@ public final class BenchRunner {
     }
     if (best != null && l2 != null) {
       sb.append(String.format("local[2] / best single JVM (%s): %.2f%n", best.mode(), l2 / best.examplesPerSecond()));
+    }
+    if (best != null && l2lanes != null) {
+      sb.append(String.format("local[2]%s / best single JVM (%s): %.2f%n", BenchTraining.LANES_SUFFIX, best.mode(),
+          l2lanes / best.examplesPerSecond()));
     }
     if (best != null) {
       for (Row r : rows) {

@@ -42,6 +42,27 @@ public final class BenchTraining {
   /** The mode that measures the practical ceiling ({@link StepCeiling}) instead of training. */
   public static final String CEILING = "ceiling";
   /** Modes that train in this JVM without Spark. */
+  /**
+   * Suffix of a Spark mode whose executors each run one fused worker with a lane per core ({@code spark.workerLanes}
+   * = the master's cores, {@code spark.task.cpus} with it), e.g. {@code local[2]-lanes}.
+   */
+  public static final String LANES_SUFFIX = "-lanes";
+
+  /** The Spark master of a Spark mode: without its approach ({@code :export}) or {@link #LANES_SUFFIX}. */
+  static String master(String mode) {
+    String m = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+    return m.endsWith(LANES_SUFFIX) ? m.substring(0, m.length() - LANES_SUFFIX.length()) : m;
+  }
+
+  /** Cores of a {@code local[N]} master, for {@link #LANES_SUFFIX} modes. */
+  static int localCores(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)\\]").matcher(master);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("the " + LANES_SUFFIX + " modes need a local[N] master, got " + master);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
   public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes");
   /**
    * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
@@ -128,11 +149,12 @@ public final class BenchTraining {
         metrics.put("phase_cpu_ms_per_step", phases);
       }
     } else {
-      String master = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+      String master = master(mode);
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
+      int lanes = mode.endsWith(LANES_SUFFIX) ? localCores(master) : 1;
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
           approach).withInit(INIT);
-      stats = spark(master, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
+      stats = spark(master, lanes, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
     metrics.put("examples_per_s", trainBlock.size() * (double) epochs / seconds);
@@ -162,12 +184,17 @@ public final class BenchTraining {
     return record;
   }
 
-  private static List<EpochStats> spark(String master, MultiLayerConfiguration conf, TrainConfig cfg, Path train, int bins,
-      int examples, DataSet held, long seed, Map<String, Object> metrics) {
+  private static List<EpochStats> spark(String master, int lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
+      int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
+    String label = lanes > 1 ? master + LANES_SUFFIX : master;
     SparkConf sc = new SparkConf().setMaster(master).setAppName("quill-bench")
         .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1")
         .set("spark.task.maxDirectResultSize", System.getProperty("spark.task.maxDirectResultSize", QuillSpark.DIRECT_RESULT_SIZE));
+    if (lanes > 1) {
+      // As QuillSpark.configure does for spark.workerLanes: each worker task claims its lanes' cores.
+      sc.set("spark.task.cpus", Integer.toString(lanes));
+    }
     Path export;
     try {
       export = Files.createTempDirectory("quill-bench-export");
@@ -175,7 +202,7 @@ public final class BenchTraining {
       throw new UncheckedIOException(e);
     }
     try (JavaSparkContext jsc = new JavaSparkContext(sc)) {
-      int workers = jsc.defaultParallelism();
+      int workers = Math.max(1, jsc.defaultParallelism() / lanes);
       // Each executor loads its own slice of the file, as the pipeline's blocks come from the executors'
       // Parquet rows: a parallelized collection of blocks would ship the examples inside every task of every
       // averaging round (serialized by the scheduler, deserialized by the executor: a third of local[1]'s
@@ -196,11 +223,11 @@ public final class BenchTraining {
         processCpu += processCpuNanos() - c0;
         double seconds = (System.nanoTime() - t0) / 1e9;
         EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, examples);
-        System.out.println(line(master, s));
+        System.out.println(line(label, s));
         stats.add(s);
       }
       metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
-      System.out.printf("[%s] %.0f examples per process CPU second%n", master, metrics.get("examples_per_process_cpu_s"));
+      System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
       AveragingTimes t = trainer.averagingTimes();
       if (t.rounds() > 0) {
         Map<String, Object> a = new LinkedHashMap<>();
@@ -212,7 +239,7 @@ public final class BenchTraining {
         a.put("spark_ms_per_round", t.sparkSeconds() / t.rounds() * 1e3);
         metrics.put("averaging", a);
         System.out.printf("[%s] %d rounds, ms per round: driver %.1f, Spark job %.1f (worker steps %.1f, worker copies %.1f,"
-            + " Spark scheduling/results/reduction %.1f)%n", master, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,
+            + " Spark scheduling/results/reduction %.1f)%n", label, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,
             t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
             t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3);
       }

@@ -26,7 +26,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * next {@code averagingFrequency} minibatches of its epoch order (the order {@link LocalTrainer} uses
  * for that partition) on a network kept in the executor between rounds, and the workers' parameters
  * and Adam state are summed by a tree reduction and averaged on the driver. With one partition it is
- * exactly {@link LocalTrainer}'s fused training.
+ * exactly {@link LocalTrainer}'s fused training, so then each epoch is one round: averaging one worker changes
+ * nothing, and the rounds' broadcasts, task launches and copies would only cost time.
+ *
+ * <p>Each worker fits with {@code lanesPerWorker} data-parallel lanes ({@code FusedPolicyStep}'s lanes, one
+ * thread and one BLAS thread each, one shared copy of the network): a worker whose task claims {@code k} cores
+ * ({@code spark.task.cpus}) computes each minibatch on all of them, so an executor of {@code k} cores runs one
+ * worker instead of {@code k} averaged ones.
  *
  * <p>The per-round cost is kept to moving the state itself: parameters and Adam state go between ND4J and
  * Java arrays by one native copy each ({@link FlatCopy}), into buffers reused across rounds, and travel
@@ -43,6 +49,7 @@ final class FusedAveraging {
   private final int averagingFrequency;
   private final long seed;
   private final int threadsPerWorker;
+  private final int lanesPerWorker;
   private double score = Double.NaN;
   private AveragingTimes times = AveragingTimes.NONE;
   private float[] sendParams;
@@ -51,13 +58,14 @@ final class FusedAveraging {
   private long maxBatches;
 
   FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
-      int threadsPerWorker) {
+      int threadsPerWorker, int lanesPerWorker) {
     this.sc = sc;
     this.confJson = conf.toJson();
     this.batchSize = batchSize;
     this.averagingFrequency = averagingFrequency;
     this.seed = seed;
     this.threadsPerWorker = threadsPerWorker;
+    this.lanesPerWorker = lanesPerWorker;
   }
 
   /** Mean of the workers' last minibatch losses in the last round. */
@@ -73,7 +81,9 @@ final class FusedAveraging {
       maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
       batchesRdd = blocks.id();
     }
-    long rounds = (maxBatches + averagingFrequency - 1) / averagingFrequency;
+    // One worker: one round per epoch (see the class comment).
+    int frequency = blocks.getNumPartitions() == 1 ? (int) Math.min(Integer.MAX_VALUE, maxBatches) : averagingFrequency;
+    long rounds = (maxBatches + frequency - 1) / frequency;
     for (long round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();
       INDArray stateView = network.getUpdater().getStateViewArray();
@@ -89,12 +99,13 @@ final class FusedAveraging {
       String key = id;
       String json = confJson;
       int bs = batchSize;
-      int freq = averagingFrequency;
+      int freq = frequency;
       long sd = seed;
       int threads = threadsPerWorker;
+      int lanes = lanesPerWorker;
       long r = round;
       long t1 = System.nanoTime();
-      State sum = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads, epoch, r,
+      State sum = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads, lanes, epoch, r,
           partition, it, bc.value()), true).treeAggregate(State.EMPTY, State::plus, State::plus, 2);
       bc.destroy();
       long t2 = System.nanoTime();
@@ -126,12 +137,12 @@ final class FusedAveraging {
   }
 
   private static Iterator<State> fitRound(String id, String confJson, int batchSize, int freq, long seed, int threads,
-      int epoch, long round, int partition, Iterator<ExampleBlock> it, State in) {
+      int lanes, int epoch, long round, int partition, Iterator<ExampleBlock> it, State in) {
     if (!it.hasNext()) {
       return List.<State>of().iterator();
     }
     ExampleBlock block = it.next();
-    Worker w = WORKERS.compute(id + "/" + partition, (k, old) -> old != null ? old : new Worker(confJson, threads));
+    Worker w = WORKERS.compute(id + "/" + partition, (k, old) -> old != null ? old : new Worker(confJson, threads, lanes));
     WORKERS.keySet().removeIf(k -> !k.startsWith(id + "/"));
     int[] order = w.order(block, seed, epoch, partition);
     long from = round * freq * batchSize;
@@ -170,12 +181,13 @@ final class FusedAveraging {
     int orderEpoch = -1;
     int[] order;
 
-    Worker(String confJson, int threads) {
-      NativeThreads.set(threads);
+    Worker(String confJson, int threads, int lanes) {
+      // Lanes run one BLAS thread each.
+      NativeThreads.set(lanes > 1 ? 1 : threads);
       BlasKernels.checkBeforeTraining();
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
       network.init();
-      step = FusedStep.forNetwork(network);
+      step = FusedStep.forNetwork(network, lanes);
       params = new float[Math.toIntExact(network.params().length())];
       updater = new float[Math.toIntExact(network.getUpdater().getStateViewArray().length())];
     }

@@ -68,7 +68,7 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc)) : null;
+        threadsPerWorker(sc), lanesPerWorker(sc)) : null;
   }
 
   /**
@@ -122,6 +122,14 @@ public final class SparkPolicyTrainer {
    */
   static int threadsPerWorker(JavaSparkContext sc) {
     return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executorEnv.OMP_NUM_THREADS", "1").trim()));
+  }
+
+  /**
+   * Data-parallel lanes per worker of the fused approach: the cores each task claims, {@code spark.task.cpus}
+   * (set from {@code spark.workerLanes}), else 1.
+   */
+  static int lanesPerWorker(JavaSparkContext sc) {
+    return Math.max(1, Integer.parseInt(sc.getConf().get("spark.task.cpus", "1").trim()));
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

@@ -106,7 +106,7 @@ class SparkVsSingleJvmIT {
     float[] initial = local.params().dup().data().asFloat();
     LocalTrainer.fit(local, block, 32, 2, 9L, null, null, false);
 
-    // Averaging every 3 minibatches: 8 minibatches per epoch make rounds of 3, 3 and 2.
+    // Averaging frequency 3, but with one worker each epoch is one round (averaging one worker changes nothing).
     TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, 3, "fused");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
@@ -127,6 +127,7 @@ class SparkVsSingleJvmIT {
         trainer.network().getUpdater().getStateViewArray().dup().data().asFloat(), 1e-5f);
     assertEquals(16, trainer.network().getIterationCount());
     assertEquals(local.score(), trainer.score(), 1e-4);
+    assertEquals(2, trainer.averagingTimes().rounds(), "one round per epoch");
   }
 
   @Test
