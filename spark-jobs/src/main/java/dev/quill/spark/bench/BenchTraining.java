@@ -212,6 +212,9 @@ public final class BenchTraining {
       JavaRDD<ExampleBlock> blocks = jsc.parallelize(ids, workers)
           .map(p -> split(load(Path.of(file), bins), workers).get(p)).cache();
       blocks.count();
+      // The one-time OpenBLAS check (about 0.5 s) before the clock starts, as LocalTrainer.fit does for the single-JVM
+      // rows; in local mode the executors are this JVM, so their workers find it done.
+      dev.quill.train.BlasKernels.checkBeforeTraining();
       String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
       List<EpochStats> stats = new ArrayList<>();
