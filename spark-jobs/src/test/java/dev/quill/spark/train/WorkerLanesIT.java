@@ -56,6 +56,8 @@ class WorkerLanesIT {
     float[] initial = local.params().dup().data().asFloat();
     LocalTrainer.fit(local, block, 32, 2, 9L, null, null, new FusedPolicyStep(local, 2));
 
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
     SparkSession spark = SparkSession.builder().master("local[2]").appName("WorkerLanesIT")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .config("spark.executorEnv.OMP_NUM_THREADS", "1").config("spark.task.cpus", "2").getOrCreate();
