@@ -40,25 +40,16 @@ public final class StepCeiling {
     NativeThreads.set(1);
     LayerViews views = new LayerViews(network, 0);
     int layers = views.nIn.length;
-    INDArray[] act = new INDArray[layers];
-    INDArray[] delta = new INDArray[layers];
-    INDArray[] weights = new INDArray[layers];
-    INDArray[] dW = new INDArray[layers];
-    INDArray[] dX = new INDArray[layers];
-    INDArray[] out = new INDArray[layers];
-    for (int i = 0; i < layers; i++) {
-      act[i] = Nd4j.rand(DataType.FLOAT, batch, views.nIn[i]);
-      delta[i] = Nd4j.rand(DataType.FLOAT, batch, views.nOut[i]);
-      weights[i] = views.weights[i].dup('f');
-      dW[i] = Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f');
-      dX[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nIn[i]}, 'c');
-      out[i] = Nd4j.create(DataType.FLOAT, new long[] {batch, views.nOut[i]}, 'c');
-    }
-    // The products go straight to OpenBLAS, as the fused step calls them (Cblas), so the ceiling is their bare cost.
+    // Per layer: activations, weights, output, delta, dW, dX. The products go straight to OpenBLAS, as the fused step
+    // calls them (Cblas), so the ceiling is their bare cost.
     Cblas.Matrix[][] m = new Cblas.Matrix[layers][];
     for (int i = 0; i < layers; i++) {
-      m[i] = new Cblas.Matrix[] {Cblas.Matrix.of(act[i]), Cblas.Matrix.of(weights[i]), Cblas.Matrix.of(out[i]),
-          Cblas.Matrix.of(delta[i]), Cblas.Matrix.of(dW[i]), Cblas.Matrix.of(dX[i])};
+      m[i] = new Cblas.Matrix[] {Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, batch, views.nIn[i])),
+          Cblas.Matrix.of(views.weights[i].dup('f')),
+          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {batch, views.nOut[i]}, 'c')),
+          Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, batch, views.nOut[i])),
+          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f')),
+          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {batch, views.nIn[i]}, 'c'))};
     }
     double gemmMs = best(() -> {
       for (int i = 0; i < layers; i++) {

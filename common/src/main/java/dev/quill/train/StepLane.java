@@ -25,14 +25,16 @@ final class StepLane {
   private final DistillPass distill;
   private final long[] nIn;
   private final long[] nOut;
-  private final INDArray[] weights;
   private final INDArray[] biases;
   private final INDArray gradient;
-  private final INDArray[] weightGrads;
-  private final INDArray[] biasGrads;
   private final Cblas.Matrix[] weightMatrix;
   private final Cblas.Matrix[] weightGradMatrix;
-  private final Cblas.Matrix outputBiasGradMatrix;
+  /**
+   * Per layer, the bias (a view of the network's parameters) and its gradient (a {@code [1, nOut]} view of
+   * {@link #gradient}), resolved once: they are read and written every step.
+   */
+  private final FloatPointer[] biasPointer;
+  private final Cblas.Matrix[] biasGradRow;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
 
   /**
@@ -49,18 +51,18 @@ final class StepLane {
     LayerViews views = new LayerViews(network, 0);
     this.nIn = views.nIn;
     this.nOut = views.nOut;
-    this.weights = weights;
     this.biases = views.biases;
-    this.weightGrads = views.weightGrads;
-    this.biasGrads = views.biasGrads;
     this.gradient = views.gradient;
     this.weightMatrix = new Cblas.Matrix[numLayers];
     this.weightGradMatrix = new Cblas.Matrix[numLayers];
+    this.biasPointer = new FloatPointer[numLayers];
+    this.biasGradRow = new Cblas.Matrix[numLayers];
     for (int i = 0; i < numLayers; i++) {
       weightMatrix[i] = Cblas.Matrix.of(weights[i]);
-      weightGradMatrix[i] = Cblas.Matrix.of(weightGrads[i]);
+      weightGradMatrix[i] = Cblas.Matrix.of(views.weightGrads[i]);
+      biasPointer[i] = FlatAdam.pointer(biases[i]);
+      biasGradRow[i] = Cblas.Matrix.of(views.biasGrads[i]);
     }
-    this.outputBiasGradMatrix = Cblas.Matrix.of(biasGrads[numLayers - 1]);
   }
 
   /** This lane's flat gradient, valid after {@link #run}. */
@@ -121,7 +123,7 @@ final class StepLane {
     if (hidden) {
       int len = n * (int) nOut[i];
       b.actMatrix[i + 1].pointer().get(b.actHeap[i + 1], 0, len);
-      FlatCopy.copyTo(biases[i], b.hiddenBias[i]);
+      biasPointer[i].get(b.hiddenBias[i], 0, b.hiddenBias[i].length);
       ReluPass.forward(b.actHeap[i + 1], n, (int) nOut[i], b.hiddenBias[i]);
       b.actMatrix[i + 1].pointer().put(b.actHeap[i + 1], 0, len);
     } else if (b.outputBias == null) {
@@ -139,11 +141,11 @@ final class StepLane {
     b.logitsMatrix.pointer().get(b.zHeap, 0, len);
     double sum;
     if (b.outputBias != null) {
-      FlatCopy.copyTo(biases[numLayers - 1], b.outputBias);
+      biasPointer[numLayers - 1].get(b.outputBias, 0, b.outputBias.length);
       java.util.Arrays.fill(b.outputBiasGrad, 0f);
       sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, scale, b.outputBias,
           b.outputBiasGrad, numHeads);
-      FlatCopy.copyInto(b.outputBiasGrad, biasGrads[numLayers - 1]);
+      biasGradRow[numLayers - 1].pointer().put(b.outputBiasGrad, 0, b.outputBiasGrad.length);
     } else {
       sum = VectorSoftmax.run(b.zHeap, b.deltaHeap, n * numHeads, numBins, b.labels, scale);
     }
@@ -174,7 +176,7 @@ final class StepLane {
     Cblas.Matrix delta = b.deltaMatrix[i];
     Cblas.gemm(b.actMatrix[i], true, delta, false, 0f, weightGradMatrix[i]);
     if (i == numLayers - 1 && b.outputBias == null) {
-      Cblas.gemm(b.onesMatrix, false, delta, false, 0f, outputBiasGradMatrix);
+      Cblas.gemm(b.onesMatrix, false, delta, false, 0f, biasGradRow[numLayers - 1]);
     }
     if (i > 0) {
       int width = (int) nIn[i];
@@ -183,7 +185,7 @@ final class StepLane {
       b.deltaMatrix[i - 1].pointer().get(b.deltaHiddenHeap[i], 0, len);
       ReluPass.backward(b.deltaHiddenHeap[i], b.actHeap[i], n, width, b.hiddenBiasGrad[i - 1]);
       b.deltaMatrix[i - 1].pointer().put(b.deltaHiddenHeap[i], 0, len);
-      FlatCopy.copyInto(b.hiddenBiasGrad[i - 1], biasGrads[i - 1]);
+      biasGradRow[i - 1].pointer().put(b.hiddenBiasGrad[i - 1], 0, b.hiddenBiasGrad[i - 1].length);
     }
   }
 

@@ -37,7 +37,7 @@ public final class QuillSpark {
    *
    * @throws IllegalArgumentException if neither {@code conf} nor {@code config} names a master
    */
-  static SparkConf configure(SparkConf conf, SparkConfig config, String appName, String kernels) {
+  public static SparkConf configure(SparkConf conf, SparkConfig config, String appName, String kernels) {
     if (!conf.contains("spark.master")) {
       if (config.master().isEmpty()) {
         throw new IllegalArgumentException("spark.master is empty and no master was given by spark-submit; "

@@ -10,6 +10,7 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.StepProfile;
+import dev.quill.config.SparkConfig;
 import dev.quill.spark.QuillSpark;
 import dev.quill.train.NativeThreads;
 import dev.quill.train.StepCeiling;
@@ -187,14 +188,10 @@ public final class BenchTraining {
   private static List<EpochStats> spark(String master, int lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
       int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
     String label = lanes > 1 ? master + LANES_SUFFIX : master;
-    SparkConf sc = new SparkConf().setMaster(master).setAppName("quill-bench")
-        .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-        .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-        .set("spark.task.maxDirectResultSize", System.getProperty("spark.task.maxDirectResultSize", QuillSpark.DIRECT_RESULT_SIZE));
-    if (lanes > 1) {
-      // As QuillSpark.configure does for spark.workerLanes: each worker task claims its lanes' cores.
-      sc.set("spark.task.cpus", Integer.toString(lanes));
-    }
+    // Quill's own Spark settings (one native thread per lane, direct task results, spark.task.cpus for the lanes);
+    // spark.* system properties given to the bench JVM win, as spark-submit's would.
+    SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
+        new SparkConfig(master, 4, 1, lanes), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));
     Path export;
     try {
       export = Files.createTempDirectory("quill-bench-export");
@@ -202,7 +199,7 @@ public final class BenchTraining {
       throw new UncheckedIOException(e);
     }
     try (JavaSparkContext jsc = new JavaSparkContext(sc)) {
-      int workers = Math.max(1, jsc.defaultParallelism() / lanes);
+      int workers = SparkPolicyTrainer.workers(jsc);
       // Each executor loads its own slice of the file, as the pipeline's blocks come from the executors'
       // Parquet rows: a parallelized collection of blocks would ship the examples inside every task of every
       // averaging round (serialized by the scheduler, deserialized by the executor: a third of local[1]'s

@@ -132,6 +132,14 @@ public final class SparkPolicyTrainer {
     return Math.max(1, Integer.parseInt(sc.getConf().get("spark.task.cpus", "1").trim()));
   }
 
+  /**
+   * Workers of the fused approach that run at once: one per task slot, the cores ({@code defaultParallelism})
+   * divided by each worker's lanes ({@link #lanesPerWorker}). Callers cut the examples into that many partitions.
+   */
+  public static int workers(JavaSparkContext sc) {
+    return Math.max(1, sc.defaultParallelism() / lanesPerWorker(sc));
+  }
+
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */
   public String approach() {
     return approach;

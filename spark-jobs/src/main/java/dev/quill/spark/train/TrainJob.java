@@ -117,8 +117,7 @@ public final class TrainJob {
     HeadCheck.check(config.train().head(), tokenizer);
     ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
     Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
-    // One worker per task slot: a worker with k lanes (spark.workerLanes) takes k cores.
-    int workers = Math.max(1, jsc.defaultParallelism() / SparkPolicyTrainer.lanesPerWorker(jsc));
+    int workers = SparkPolicyTrainer.workers(jsc);
     Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
     JavaRDD<Row> rows = trainRows.javaRDD();
     rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);

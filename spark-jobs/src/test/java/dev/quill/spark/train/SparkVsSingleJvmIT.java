@@ -11,7 +11,6 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.LocalTrainer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -50,19 +49,7 @@ class SparkVsSingleJvmIT {
   }
 
   private static ExampleBlock examples(int n) {
-    SplittableRandom rng = new SplittableRandom(5);
-    ExampleBlock b = ExampleBlock.allocate(n, 5, 3);
-    for (int i = 0; i < n; i++) {
-      double sum = 0;
-      for (int k = 0; k < 5; k++) {
-        b.states()[i * 5 + k] = (float) rng.nextGaussian();
-        sum += b.states()[i * 5 + k];
-      }
-      for (int h = 0; h < 3; h++) {
-        b.tokens()[i * 3 + h] = (float) Math.floorMod((int) Math.round(sum * (h + 1)), 7);
-      }
-    }
-    return b;
+    return SameTraining.mlpExamples(n, 7, 5);
   }
 
   @ParameterizedTest
@@ -115,16 +102,7 @@ class SparkVsSingleJvmIT {
     trainer.fitEpoch(blocks, 1);
     trainer.fitEpoch(blocks, 2);
 
-    float[] localFinal = local.params().dup().data().asFloat();
-    float[] sparkFinal = trainer.network().params().dup().data().asFloat();
-    double change = 0;
-    for (int i = 0; i < initial.length; i++) {
-      change = Math.max(change, Math.abs(localFinal[i] - initial[i]));
-    }
-    assertTrue(change > 1e-3, "parameters must change during training, max change " + change);
-    assertArrayEquals(localFinal, sparkFinal, 1e-5f);
-    assertArrayEquals(local.getUpdater().getStateViewArray().dup().data().asFloat(),
-        trainer.network().getUpdater().getStateViewArray().dup().data().asFloat(), 1e-5f);
+    SameTraining.assertSameParametersAndAdamState(initial, local, trainer.network(), 1e-5f);
     assertEquals(16, trainer.network().getIterationCount());
     assertEquals(local.score(), trainer.score(), 1e-4);
     assertEquals(2, trainer.averagingTimes().rounds(), "one round per epoch");

@@ -1,8 +1,6 @@
 package dev.quill.spark.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
@@ -12,7 +10,6 @@ import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -31,26 +28,10 @@ class WorkerLanesIT {
   @TempDir
   Path dir;
 
-  private static ExampleBlock examples(int n) {
-    SplittableRandom rng = new SplittableRandom(6);
-    ExampleBlock b = ExampleBlock.allocate(n, 5, 3);
-    for (int i = 0; i < n; i++) {
-      double sum = 0;
-      for (int k = 0; k < 5; k++) {
-        b.states()[i * 5 + k] = (float) rng.nextGaussian();
-        sum += b.states()[i * 5 + k];
-      }
-      for (int h = 0; h < 3; h++) {
-        b.tokens()[i * 3 + h] = (float) Math.floorMod((int) Math.round(sum * (h + 1)), 8);
-      }
-    }
-    return b;
-  }
-
   @Test
   void oneWorkerWithTwoLanes_twoEpochs_equalsSingleJvmTwoLaneStep() {
     MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 8, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
-    ExampleBlock block = examples(9 * 32 + 7);
+    ExampleBlock block = SameTraining.mlpExamples(9 * 32 + 7, 8, 6);
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
     local.init();
     float[] initial = local.params().dup().data().asFloat();
@@ -70,16 +51,7 @@ class WorkerLanesIT {
       trainer.fitEpoch(blocks, 1);
       trainer.fitEpoch(blocks, 2);
 
-      float[] localFinal = local.params().dup().data().asFloat();
-      float[] sparkFinal = trainer.network().params().dup().data().asFloat();
-      double change = 0;
-      for (int i = 0; i < initial.length; i++) {
-        change = Math.max(change, Math.abs(localFinal[i] - initial[i]));
-      }
-      assertTrue(change > 1e-3, "parameters must change during training, max change " + change);
-      assertArrayEquals(localFinal, sparkFinal, 1e-6f);
-      assertArrayEquals(local.getUpdater().getStateViewArray().dup().data().asFloat(),
-          trainer.network().getUpdater().getStateViewArray().dup().data().asFloat(), 1e-6f);
+      SameTraining.assertSameParametersAndAdamState(initial, local, trainer.network(), 1e-6f);
       assertEquals(20, trainer.network().getIterationCount());
       assertEquals(2, trainer.averagingTimes().rounds(), "one worker: one round per epoch");
     } finally {
