@@ -8,16 +8,37 @@ package dev.quill.config;
  * @param partitions number of partitions for datasets and rollouts, in [1, 100000]
  * @param ompThreads OpenMP/BLAS threads per ND4J JVM (driver and executors), in [1, 256]
  * @param workerLanes data-parallel lanes (threads, one BLAS thread each) per worker of the {@code fused}
- *     training approach, in [1, 256]; each worker task then claims that many cores ({@code spark.task.cpus})
+ *     training approach: {@value #AUTO_LANES} (one worker per executor, a lane per executor core) or an
+ *     integer in [1, 256]
  */
-public record SparkConfig(String master, int partitions, int ompThreads, int workerLanes)
+public record SparkConfig(String master, int partitions, int ompThreads, String workerLanes)
     implements java.io.Serializable {
+
+  /** {@code workerLanes} value for one worker per executor with a lane per executor core. */
+  public static final String AUTO_LANES = "auto";
 
   /** Validates every key. */
   public SparkConfig {
     Checks.present("master", master);
     Checks.inRange("partitions", partitions, 1, 100_000);
     Checks.inRange("ompThreads", ompThreads, 1, 256);
-    Checks.inRange("workerLanes", workerLanes, 1, 256);
+    Checks.present("workerLanes", workerLanes);
+    workerLanes = workerLanes.trim();
+    if (!AUTO_LANES.equals(workerLanes)) {
+      int lanes;
+      try {
+        lanes = Integer.parseInt(workerLanes);
+      } catch (NumberFormatException e) {
+        throw new ConfigException("workerLanes", "workerLanes must be " + AUTO_LANES + " or an integer in [1, 256], got "
+            + workerLanes);
+      }
+      Checks.check(lanes >= 1 && lanes <= 256, "workerLanes",
+          "workerLanes must be " + AUTO_LANES + " or an integer in [1, 256], got " + workerLanes);
+    }
+  }
+
+  /** The config with {@code workerLanes} set to a fixed number of lanes. */
+  public SparkConfig withWorkerLanes(int lanes) {
+    return new SparkConfig(master, partitions, ompThreads, Integer.toString(lanes));
   }
 }

@@ -1,6 +1,7 @@
 package dev.quill.spark;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.spark.train.WorkerLanes;
 import dev.quill.train.BlasKernels;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -50,10 +51,8 @@ public final class QuillSpark {
     conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(config.partitions()));
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(config.ompThreads()));
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
-    if (config.workerLanes() > 1) {
-      // A fused-averaging worker with k lanes keeps k cores busy, so its task claims k of them.
-      conf.setIfMissing("spark.task.cpus", Integer.toString(config.workerLanes()));
-    }
+    // The fused trainer reads it (WorkerLanes): only its training stage claims the lanes' cores.
+    conf.setIfMissing(WorkerLanes.KEY, config.workerLanes());
     conf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
     // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
     // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.

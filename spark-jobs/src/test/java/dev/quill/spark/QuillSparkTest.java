@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.spark.train.WorkerLanes;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 class QuillSparkTest {
-  private static final SparkConfig CONFIG = new SparkConfig("local[2]", 4, 1, 1);
+  private static final SparkConfig CONFIG = new SparkConfig("local[2]", 4, 1, "1");
 
   @Test
   void localClusterExecutorsGetTheDriversOpenBlasKernelsOtherMastersDoNot() {
@@ -33,22 +34,27 @@ class QuillSparkTest {
     assertEquals("local[2]", QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).get("spark.master"));
     assertEquals("yarn", QuillSpark.configure(new SparkConf(false).setMaster("yarn"), CONFIG, "t", null).get("spark.master"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> QuillSpark.configure(new SparkConf(false), new SparkConfig("", 4, 1, 1), "t", null));
+        () -> QuillSpark.configure(new SparkConf(false), new SparkConfig("", 4, 1, "1"), "t", null));
     assertEquals(true, e.getMessage().contains("spark.master"));
   }
 
   @Test
-  void workerLanesClaimThatManyCoresPerTaskUnlessTheUserSetTaskCpus() {
-    assertFalse(QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).contains("spark.task.cpus"));
-    SparkConfig lanes = new SparkConfig("local[2]", 1, 1, 2);
-    assertEquals("2", QuillSpark.configure(new SparkConf(false), lanes, "t", null).get("spark.task.cpus"));
-    SparkConf mine = new SparkConf(false).set("spark.task.cpus", "4");
-    assertEquals("4", QuillSpark.configure(mine, lanes, "t", null).get("spark.task.cpus"));
+  void workerLanesGoToTheTrainerAndNoTaskCpusAreClaimedForEveryStage() {
+    SparkConf auto = QuillSpark.configure(new SparkConf(false), new SparkConfig("local[2]", 1, 1, "auto"), "t", null);
+    assertEquals("auto", auto.get(WorkerLanes.KEY));
+    assertFalse(auto.contains("spark.task.cpus"), "only the training stage claims the lanes' cores");
+    assertEquals("1", QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).get(WorkerLanes.KEY));
+    SparkConf mine = new SparkConf(false).set(WorkerLanes.KEY, "4");
+    assertEquals("4", QuillSpark.configure(mine, CONFIG, "t", null).get(WorkerLanes.KEY), "spark-submit --conf wins");
   }
 
   @Test
-  void workerLanesOutsideOneTo256AreRejectedNamingTheKey() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkConfig("local[2]", 4, 1, 0));
-    assertEquals(true, e.getMessage().contains("workerLanes"), e.getMessage());
+  void workerLanesOtherThanAutoOrOneTo256AreRejectedNamingTheKey() {
+    for (String bad : new String[] {"0", "257", "two", "-1"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkConfig("local[2]", 4, 1, bad));
+      assertEquals("workerLanes must be auto or an integer in [1, 256], got " + bad, e.getMessage());
+    }
+    assertEquals("auto", new SparkConfig("local[2]", 4, 1, " auto ").workerLanes());
+    assertEquals("3", new SparkConfig("local[2]", 4, 1, "auto").withWorkerLanes(3).workerLanes());
   }
 }

@@ -45,7 +45,8 @@ public final class BenchTraining {
   /** Modes that train in this JVM without Spark. */
   /**
    * Suffix of a Spark mode whose executors each run one fused worker with a lane per core ({@code spark.workerLanes}
-   * = the master's cores, {@code spark.task.cpus} with it), e.g. {@code local[2]-lanes}.
+   * = {@code auto}), e.g. {@code local[2]-lanes}; without it, a Spark mode runs one averaged worker per core
+   * ({@code spark.workerLanes} = 1).
    */
   public static final String LANES_SUFFIX = "-lanes";
 
@@ -53,15 +54,6 @@ public final class BenchTraining {
   static String master(String mode) {
     String m = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
     return m.endsWith(LANES_SUFFIX) ? m.substring(0, m.length() - LANES_SUFFIX.length()) : m;
-  }
-
-  /** Cores of a {@code local[N]} master, for {@link #LANES_SUFFIX} modes. */
-  static int localCores(String master) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)\\]").matcher(master);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("the " + LANES_SUFFIX + " modes need a local[N] master, got " + master);
-    }
-    return Integer.parseInt(m.group(1));
   }
 
   public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes");
@@ -152,7 +144,7 @@ public final class BenchTraining {
     } else {
       String master = master(mode);
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
-      int lanes = mode.endsWith(LANES_SUFFIX) ? localCores(master) : 1;
+      boolean lanes = mode.endsWith(LANES_SUFFIX);
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
           approach).withInit(INIT);
       stats = spark(master, lanes, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
@@ -185,13 +177,13 @@ public final class BenchTraining {
     return record;
   }
 
-  private static List<EpochStats> spark(String master, int lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
+  private static List<EpochStats> spark(String master, boolean lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
       int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
-    String label = lanes > 1 ? master + LANES_SUFFIX : master;
+    String label = lanes ? master + LANES_SUFFIX : master;
     // Quill's own Spark settings (one native thread per lane, direct task results, spark.task.cpus for the lanes);
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
-        new SparkConfig(master, 4, 1, lanes), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));
+        new SparkConfig(master, 4, 1, lanes ? SparkConfig.AUTO_LANES : "1"), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));
     Path export;
     try {
       export = Files.createTempDirectory("quill-bench-export");

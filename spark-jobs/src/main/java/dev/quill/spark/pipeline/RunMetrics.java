@@ -32,6 +32,7 @@ final class RunMetrics {
     train.put("finalHeldoutLoss", r.train().finalHeldoutLoss());
     train.put("examplesPerSecond", r.train().examplesPerSecond());
     train.put("workers", r.train().workers());
+    train.put("lanesPerWorker", r.train().lanesPerWorker());
     train.put("approach", r.train().approach());
     m.put("train", train);
     Map<String, Object> eval = new LinkedHashMap<>();

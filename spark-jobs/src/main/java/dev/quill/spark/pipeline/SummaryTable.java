@@ -36,7 +36,8 @@ final class SummaryTable {
           + r.quantize().tokenizer().vocabSize(0) + " tokens, eps_q mean " + fmt(r.quantize().epsMean());
       case "audit" -> r.audit().candidates().size() + " tokenizers audited, recommended " + r.audit().recommendation().chosen();
       case "train" -> r.train().epochs().size() + " epochs, held-out loss " + f(r.train().finalHeldoutLoss()) + ", "
-          + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)";
+          + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)"
+          + (r.train().lanesPerWorker() > 1 ? " x " + r.train().lanesPerWorker() + " lanes" : "");
       case "eval" -> r.eval().policy().episodes() + " episodes";
       case "promote" -> (r.gate().promoted() ? "promoted to models/current: " : "rejected: ") + r.gate().reason();
       default -> "";

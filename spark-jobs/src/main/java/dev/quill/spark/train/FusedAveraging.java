@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceProfile;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,9 +31,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * nothing, and the rounds' broadcasts, task launches and copies would only cost time.
  *
  * <p>Each worker fits with {@code lanesPerWorker} data-parallel lanes ({@code FusedPolicyStep}'s lanes, one
- * thread and one BLAS thread each, one shared copy of the network): a worker whose task claims {@code k} cores
- * ({@code spark.task.cpus}) computes each minibatch on all of them, so an executor of {@code k} cores runs one
- * worker instead of {@code k} averaged ones.
+ * thread and one BLAS thread each, one shared copy of the network) and computes each minibatch on all of them, so an
+ * executor of {@code k} cores can run one worker instead of {@code k} averaged ones ({@link WorkerLanes}: on cluster
+ * masters the training stage's tasks claim the lanes' cores through a task resource profile).
  *
  * <p>The per-round cost is kept to moving the state itself: parameters and Adam state go between ND4J and
  * Java arrays by one native copy each ({@link FlatCopy}), into buffers reused across rounds, and travel
@@ -50,6 +51,8 @@ final class FusedAveraging {
   private final long seed;
   private final int threadsPerWorker;
   private final int lanesPerWorker;
+  /** Task resource profile of the training stage (the lanes' cores), or {@code null} to schedule it as any stage. */
+  private final ResourceProfile profile;
   private double score = Double.NaN;
   private AveragingTimes times = AveragingTimes.NONE;
   private float[] sendParams;
@@ -58,7 +61,7 @@ final class FusedAveraging {
   private long maxBatches;
 
   FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
-      int threadsPerWorker, int lanesPerWorker) {
+      int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
     this.sc = sc;
     this.confJson = conf.toJson();
     this.batchSize = batchSize;
@@ -66,6 +69,7 @@ final class FusedAveraging {
     this.seed = seed;
     this.threadsPerWorker = threadsPerWorker;
     this.lanesPerWorker = lanesPerWorker;
+    this.profile = profile;
   }
 
   /** Mean of the workers' last minibatch losses in the last round. */
@@ -105,8 +109,10 @@ final class FusedAveraging {
       int lanes = lanesPerWorker;
       long r = round;
       long t1 = System.nanoTime();
-      State sum = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads, lanes, epoch, r,
-          partition, it, bc.value()), true).treeAggregate(State.EMPTY, State::plus, State::plus, 2);
+      JavaRDD<State> fitted = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads,
+          lanes, epoch, r, partition, it, bc.value()), true);
+      State sum = (profile == null ? fitted : fitted.withResources(profile))
+          .treeAggregate(State.EMPTY, State::plus, State::plus, 2);
       bc.destroy();
       long t2 = System.nanoTime();
       if (sum.workers == 0) {

@@ -68,7 +68,8 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc), lanesPerWorker(sc)) : null;
+        threadsPerWorker(sc), lanesPerWorker(sc), WorkerLanes.trainingProfile(sc.getConf(), lanesPerWorker(sc)).orElse(null))
+        : null;
   }
 
   /**
@@ -124,20 +125,17 @@ public final class SparkPolicyTrainer {
     return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executorEnv.OMP_NUM_THREADS", "1").trim()));
   }
 
-  /**
-   * Data-parallel lanes per worker of the fused approach: the cores each task claims, {@code spark.task.cpus}
-   * (set from {@code spark.workerLanes}), else 1.
-   */
-  static int lanesPerWorker(JavaSparkContext sc) {
-    return Math.max(1, Integer.parseInt(sc.getConf().get("spark.task.cpus", "1").trim()));
+  /** Data-parallel lanes per worker of the fused approach ({@link WorkerLanes#resolve}). */
+  public static int lanesPerWorker(JavaSparkContext sc) {
+    return WorkerLanes.resolve(sc.getConf());
   }
 
   /**
-   * Workers of the fused approach that run at once: one per task slot, the cores ({@code defaultParallelism})
-   * divided by each worker's lanes ({@link #lanesPerWorker}). Callers cut the examples into that many partitions.
+   * Workers of the fused approach that run at once: the cores ({@code defaultParallelism}) divided by each worker's
+   * lanes ({@link #lanesPerWorker}). Callers cut the examples into that many partitions.
    */
   public static int workers(JavaSparkContext sc) {
-    return Math.max(1, sc.defaultParallelism() / lanesPerWorker(sc));
+    return WorkerLanes.workers(sc.defaultParallelism(), lanesPerWorker(sc));
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

@@ -60,11 +60,12 @@ public final class TrainJob {
    * @param epochs per-epoch measurements
    * @param trainExamples training examples per epoch
    * @param heldoutExamples held-out examples scored per epoch
-   * @param workers parallel workers (Spark default parallelism)
+   * @param workers parallel workers (the cores divided by the lanes per worker)
    * @param approach the training approach used ({@code fused}, {@code export} or {@code direct})
+   * @param lanesPerWorker data-parallel lanes of each {@code fused} worker (1 for the other approaches)
    */
   public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
-      String approach) {
+      String approach, int lanesPerWorker) {
 
     /** Held-out loss after the last epoch. */
     public double finalHeldoutLoss() {
@@ -131,9 +132,10 @@ public final class TrainJob {
     SparkPolicyTrainer trainer = HeadCheck.trainer(jsc, meta.stateDim(),
         config.train().network().equals("conv") ? config.task().create().imageShape() : null, tokenizer, config.train(), seed,
         approach, export.toUri().toString());
-    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s), batch {}, averaging every {} minibatches, "
-            + "{} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());
+    int lanes = "fused".equals(trainer.approach()) ? SparkPolicyTrainer.lanesPerWorker(jsc) : 1;
+    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging every {} "
+            + "minibatches, {} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(),
+        workers, lanes, config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());
 
     TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
     Map<String, String> inputs = inputHashes(layout);
@@ -171,7 +173,7 @@ public final class TrainJob {
         epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
     LOG.info("Policy saved to {}", layout.policy());
     return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        trainer.approach());
+        trainer.approach(), lanes);
   }
 
   private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,

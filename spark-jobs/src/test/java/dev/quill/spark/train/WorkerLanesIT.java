@@ -1,6 +1,8 @@
 package dev.quill.spark.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
@@ -8,10 +10,15 @@ import dev.quill.spark.LocalSpark;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageSubmitted;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,15 +28,40 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * {@code spark.workerLanes}: on {@code local[2]} with {@code spark.task.cpus=2}, one fused worker trains its partition
- * with two data-parallel lanes, which is exactly the single-JVM fused step with two lanes.
+ * {@code spark.workerLanes}: one fused worker with two data-parallel lanes trains its partition exactly like the
+ * single-JVM fused step with two lanes, whether its cores come from {@code spark.task.cpus} ({@code local[2]}), from
+ * {@code auto} on a local master, or from the training stage's task resource profile on {@code local-cluster}
+ * (one executor process of 2 cores).
  */
 class WorkerLanesIT {
   @TempDir
   Path dir;
 
   @Test
-  void oneWorkerWithTwoLanes_twoEpochs_equalsSingleJvmTwoLaneStep() {
+  void taskCpusTwoOnLocal2_oneWorkerWithTwoLanes_equalsSingleJvmTwoLaneStep() throws Exception {
+    trainAndCompare(builder("local[2]").config("spark.task.cpus", "2"), false);
+  }
+
+  @Test
+  void autoOnLocal2_oneWorkerWithTwoLanes_noTaskCpus_equalsSingleJvmTwoLaneStep() throws Exception {
+    trainAndCompare(builder("local[2]").config(WorkerLanes.KEY, "auto"), false);
+  }
+
+  @Test
+  void autoOnLocalCluster_trainingStageClaimsTwoCores_equalsSingleJvmTwoLaneStep() throws Exception {
+    String home = System.getenv("SPARK_HOME");
+    assertNotNull(home, "SPARK_HOME must be set (the failsafe configuration sets it to target/spark-home)");
+    Files.createDirectories(Path.of(home, "jars"));
+    trainAndCompare(builder("local-cluster[1,2,1024]").config(WorkerLanes.KEY, "auto")
+        .config("spark.executor.extraClassPath", System.getProperty("java.class.path")), true);
+  }
+
+  private static SparkSession.Builder builder(String master) {
+    return SparkSession.builder().master(master).appName("WorkerLanesIT").config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").config("spark.executorEnv.OMP_NUM_THREADS", "1");
+  }
+
+  private void trainAndCompare(SparkSession.Builder builder, boolean profiled) throws Exception {
     MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 8, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
     ExampleBlock block = SameTraining.mlpExamples(9 * 32 + 7, 8, 6);
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
@@ -39,12 +71,18 @@ class WorkerLanesIT {
 
     SparkSession.clearActiveSession();
     SparkSession.clearDefaultSession();
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("WorkerLanesIT")
-        .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.executorEnv.OMP_NUM_THREADS", "1").config("spark.task.cpus", "2").getOrCreate();
+    SparkSession spark = builder.getOrCreate();
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Set<Integer> profiles = ConcurrentHashMap.newKeySet();
+      jsc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onStageSubmitted(SparkListenerStageSubmitted stage) {
+          profiles.add(stage.stageInfo().resourceProfileId());
+        }
+      });
       assertEquals(2, SparkPolicyTrainer.lanesPerWorker(jsc));
+      assertEquals(1, SparkPolicyTrainer.workers(jsc));
       TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, 3, "fused");
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
       JavaRDD<ExampleBlock> blocks = jsc.parallelize(List.of(block), 1);
@@ -54,6 +92,12 @@ class WorkerLanesIT {
       SameTraining.assertSameParametersAndAdamState(initial, local, trainer.network(), 1e-6f);
       assertEquals(20, trainer.network().getIterationCount());
       assertEquals(2, trainer.averagingTimes().rounds(), "one worker: one round per epoch");
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      assertEquals(profiled, profiles.stream().anyMatch(id -> id != 0),
+          "training stage with a task resource profile: " + profiled + ", stage profiles " + profiles);
+      if (profiled) {
+        assertTrue(profiles.contains(0), "the other stages keep the default profile: " + profiles);
+      }
     } finally {
       LocalSpark.stop(spark);
     }

@@ -1,0 +1,119 @@
+package dev.quill.spark.train;
+
+import dev.quill.config.SparkConfig;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
+
+/**
+ * How many data-parallel lanes each worker of the {@code fused} training approach runs ({@code spark.workerLanes},
+ * carried to the trainer as the Spark setting {@value #KEY}), and how its tasks get that many cores.
+ *
+ * <p>The lanes of a worker are {@code spark.task.cpus} when the user set it above 1 (every task then claims that many
+ * cores); else the number {@value #KEY} names; else, for {@code auto}, the cores of one executor: {@code N} of
+ * {@code local[N]} (the machine's processors for {@code local[*]}), {@code C} of {@code local-cluster[W, C, M]},
+ * else {@code spark.executor.cores}, else 1 (the executors' size is not known to the driver). Without the key,
+ * 1: one averaged worker per core, as DL4J's parameter averaging runs.
+ *
+ * <p>Only the training stage claims the lanes' cores. On a local master the workers are cut to {@code cores / lanes}
+ * partitions, so they all run at once and nothing else runs beside them. On a cluster master (standalone,
+ * {@code local-cluster}, YARN, Kubernetes, dynamic allocation off) the training stage carries a task resource
+ * profile of {@code lanes} CPUs (Spark's stage-level scheduling, SPARK-39853/SPARK-45495; XGBoost4J-Spark claims its
+ * training tasks' cores the same way), so an executor runs only as many workers as it has room for, while ingest,
+ * evaluation and every other stage keep one core per task. A global {@code spark.task.cpus} would slow those.
+ */
+public final class WorkerLanes {
+  /** Spark setting carrying {@code spark.workerLanes} from Quill's config to the trainer ({@code auto} or a number). */
+  public static final String KEY = "spark.quill.workerLanes";
+
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|\\d+)\\s*(?:,\\s*\\d+\\s*)?\\])?");
+  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*\\]");
+
+  private WorkerLanes() {}
+
+  /** Lanes per worker for a context configured by {@code conf} (see the class comment). */
+  public static int resolve(SparkConf conf) {
+    int taskCpus = taskCpus(conf);
+    if (taskCpus > 1) {
+      return taskCpus;
+    }
+    String value = conf.get(KEY, "1").trim();
+    if (!SparkConfig.AUTO_LANES.equals(value)) {
+      int lanes = parse(value, "spark.workerLanes");
+      Optional<Integer> cores = executorCores(conf);
+      if (cores.isPresent() && lanes > cores.get() && !isLocal(master(conf))) {
+        throw new IllegalArgumentException("spark.workerLanes=" + lanes + " is more than the " + cores.get()
+            + " cores of an executor (" + master(conf) + "): a worker's task could never be scheduled; use at most "
+            + cores.get() + " or auto");
+      }
+      return lanes;
+    }
+    return executorCores(conf).orElse(1);
+  }
+
+  /**
+   * Workers of the fused approach that run at once: the task slots ({@code defaultParallelism}, i.e. the cores) divided
+   * by each worker's lanes, at least 1.
+   */
+  public static int workers(int defaultParallelism, int lanes) {
+    return Math.max(1, defaultParallelism / lanes);
+  }
+
+  /**
+   * The task resource profile the training stage needs for {@code lanes} lanes per worker, if any: only on a cluster
+   * master with dynamic allocation off (the masters where Spark 3.5 schedules task-only profiles) and only when the
+   * tasks do not already claim that many cores through {@code spark.task.cpus}.
+   */
+  public static Optional<ResourceProfile> trainingProfile(SparkConf conf, int lanes) {
+    if (lanes <= taskCpus(conf) || isLocal(master(conf)) || conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(lanes)).build());
+  }
+
+  /** Cores of one executor, where the configuration says: {@code local[N]}, {@code local-cluster}, executor cores. */
+  static Optional<Integer> executorCores(SparkConf conf) {
+    String master = master(conf);
+    Matcher local = LOCAL.matcher(master);
+    if (local.matches()) {
+      String n = local.group(1);
+      return Optional.of(n == null ? 1 : "*".equals(n) ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n));
+    }
+    Matcher cluster = LOCAL_CLUSTER.matcher(master);
+    if (cluster.matches()) {
+      return Optional.of(Integer.parseInt(cluster.group(1)));
+    }
+    return conf.contains("spark.executor.cores") ? Optional.of(parse(conf.get("spark.executor.cores"), "spark.executor.cores"))
+        : Optional.empty();
+  }
+
+  static boolean isLocal(String master) {
+    return LOCAL.matcher(master).matches();
+  }
+
+  private static int taskCpus(SparkConf conf) {
+    return parse(conf.get("spark.task.cpus", "1"), "spark.task.cpus");
+  }
+
+  private static String master(SparkConf conf) {
+    return conf.get("spark.master", "local").trim();
+  }
+
+  private static int parse(String value, String key) {
+    int n;
+    try {
+      n = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      n = 0;
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException(key + " must be a positive integer" + (key.equals("spark.workerLanes")
+          ? " or " + SparkConfig.AUTO_LANES : "") + ", got " + value);
+    }
+    return n;
+  }
+}
