@@ -191,7 +191,9 @@ public final class BenchTraining {
       throw new UncheckedIOException(e);
     }
     try (JavaSparkContext jsc = new JavaSparkContext(sc)) {
-      int workers = SparkPolicyTrainer.workers(jsc);
+      String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
+      SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
+      int workers = trainer.workers();
       // Each executor loads its own slice of the file, as the pipeline's blocks come from the executors'
       // Parquet rows: a parallelized collection of blocks would ship the examples inside every task of every
       // averaging round (serialized by the scheduler, deserialized by the executor: a third of local[1]'s
@@ -204,8 +206,6 @@ public final class BenchTraining {
       // The one-time OpenBLAS check (about 0.5 s) before the clock starts, as LocalTrainer.fit does for the single-JVM
       // rows; in local mode the executors are this JVM, so their workers find it done.
       dev.quill.train.BlasKernels.checkBeforeTraining();
-      String approach = SparkPolicyTrainer.resolveApproach(cfg.approach(), master);
-      SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, cfg, seed, approach, export.toUri().toString());
       List<EpochStats> stats = new ArrayList<>();
       long processCpu = 0;
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {

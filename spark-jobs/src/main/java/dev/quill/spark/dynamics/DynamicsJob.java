@@ -15,6 +15,7 @@ import dev.quill.quant.TokenizerFiles;
 import dev.quill.spark.Datasets;
 import dev.quill.spark.RunLayout;
 import dev.quill.spark.train.SparkPolicyTrainer;
+import dev.quill.spark.train.WorkerLanes;
 import dev.quill.train.ExampleBlock;
 import dev.quill.util.AtomicFiles;
 import dev.quill.util.Seeds;
@@ -71,12 +72,8 @@ public final class DynamicsJob {
     }
     int stateDim = stats.state().dim();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    WorkerLanes.use(jsc, config.spark());
     Broadcast<Encoder> enc = jsc.broadcast(new Encoder(stats, tokenizer, vocab));
-    int workers = jsc.defaultParallelism();
-    JavaRDD<Row> rows = transitions(Datasets.train(spark, layout.dataset())).javaRDD();
-    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
-    long n = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     List<Row> held = transitions(Datasets.heldout(spark, layout.dataset())).limit(MAX_HELDOUT).collectAsList();
     DataSet heldout = null;
     if (!held.isEmpty()) {
@@ -90,6 +87,11 @@ public final class DynamicsJob {
     Path export = layout.scratch().resolve("dynamics-export");
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, DynamicsModel.conf(stateDim, vocab, dc.hidden(),
         new Adam(dc.learningRate()), seed, DataType.FLOAT), tc, seed, approach, export.toUri().toString());
+    int workers = trainer.workers();
+    JavaRDD<Row> rows = transitions(Datasets.train(spark, layout.dataset())).javaRDD();
+    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
+    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+    long n = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     LOG.info("Training the dynamics model on {} transitions ({} held out), {} epochs", n, held.size(), dc.epochs());
     List<Double> nll = new ArrayList<>();
     try {

@@ -16,6 +16,7 @@ import dev.quill.spark.Datasets;
 import dev.quill.spark.RunLayout;
 import dev.quill.spark.saliency.SaliencyJob;
 import dev.quill.spark.train.SparkPolicyTrainer;
+import dev.quill.spark.train.WorkerLanes;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
 import dev.quill.util.AtomicFiles;
@@ -110,12 +111,6 @@ public final class QatJob {
     Dataset<Row> rows = Datasets.train(spark, layout.dataset())
         .join(scores, scala.collection.JavaConverters.asScalaBuffer(List.of(Columns.EPISODE, Columns.FRAME)).toSeq())
         .select(col("`" + Columns.STATE + "`"), col("`" + Columns.ACTION + "`"), col(SaliencyJob.SIS), col(SaliencyJob.LOGITS));
-    int workers = jsc.defaultParallelism();
-    JavaRDD<Row> rdd = rows.javaRDD();
-    rdd = rdd.getNumPartitions() >= workers ? rdd.coalesce(workers) : rdd.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rdd.mapPartitions(new StudentExamples(stats, tok, method, threshold,
-        config.saliency().beta())).persist(StorageLevel.MEMORY_ONLY());
-
     MultiLayerConfiguration conf = studentConf(teacher, q);
     MultiLayerNetwork init = new MultiLayerNetwork(conf);
     init.init();
@@ -129,8 +124,14 @@ public final class QatJob {
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());
+    WorkerLanes.use(jsc, config.spark());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, tc, seed, approach, export.toUri().toString());
     trainer.setNetwork(init);
+    int workers = trainer.workers();
+    JavaRDD<Row> rdd = rows.javaRDD();
+    rdd = rdd.getNumPartitions() >= workers ? rdd.coalesce(workers) : rdd.repartition(workers);
+    JavaRDD<ExampleBlock> blocks = rdd.mapPartitions(new StudentExamples(stats, tok, method, threshold,
+        config.saliency().beta())).persist(StorageLevel.MEMORY_ONLY());
     LOG.info("{} {}: training approach {} ({})", method, label(q), trainer.approach(), "fused".equals(trainer.approach())
         ? "fused step on fake-quantized weights and the distilled loss" : "DL4J fit; the fused steps do not cover this student");
     List<EpochStats> epochs = new ArrayList<>();

@@ -79,15 +79,16 @@ final class FusedAveraging {
 
   /** Fits one epoch of {@code blocks} into {@code network} (parameters, Adam state, iteration count). */
   void fitEpoch(MultiLayerNetwork network, JavaRDD<ExampleBlock> blocks, int epoch) {
-    if (blocks.id() != batchesRdd) {
+    // One worker: one round per epoch (see the class comment), which needs no count of the minibatches.
+    boolean oneWorker = blocks.getNumPartitions() == 1;
+    if (!oneWorker && blocks.id() != batchesRdd) {
       // One Spark job per RDD of blocks, not per epoch: the blocks (cached by the caller) never change.
       int size = batchSize;
       maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
       batchesRdd = blocks.id();
     }
-    // One worker: one round per epoch (see the class comment).
-    int frequency = blocks.getNumPartitions() == 1 ? (int) Math.min(Integer.MAX_VALUE, maxBatches) : averagingFrequency;
-    long rounds = (maxBatches + frequency - 1) / frequency;
+    int frequency = oneWorker ? Integer.MAX_VALUE : averagingFrequency;
+    long rounds = oneWorker ? 1 : (maxBatches + frequency - 1) / frequency;
     for (long round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();
       INDArray stateView = network.getUpdater().getStateViewArray();

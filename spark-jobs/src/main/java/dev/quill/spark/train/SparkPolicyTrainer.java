@@ -2,6 +2,7 @@ package dev.quill.spark.train;
 
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
+import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ public final class SparkPolicyTrainer {
   private final long seed;
   private final FusedAveraging fused;
   private final String approach;
+  private final int defaultParallelism;
+  private final int lanes;
 
   /**
    * Creates a trainer.
@@ -67,9 +70,11 @@ public final class SparkPolicyTrainer {
     this.config = config;
     this.seed = seed;
     this.approach = approach;
+    // Lanes need the MLP step (FusedPolicyStep); the convolutional step runs one lane per worker.
+    this.lanes = fusable && FusedPolicyStep.unsupportedReason(probe).isEmpty() ? configuredLanes(sc) : 1;
+    this.defaultParallelism = sc.defaultParallelism();
     this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc), lanesPerWorker(sc), WorkerLanes.trainingProfile(sc.getConf(), lanesPerWorker(sc)).orElse(null))
-        : null;
+        threadsPerWorker(sc), lanes, WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
   }
 
   /**
@@ -89,6 +94,8 @@ public final class SparkPolicyTrainer {
     this.seed = seed;
     this.approach = approach;
     this.fused = null;
+    this.lanes = 1;
+    this.defaultParallelism = sc.defaultParallelism();
   }
 
   private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
@@ -125,17 +132,28 @@ public final class SparkPolicyTrainer {
     return Math.max(1, Integer.parseInt(sc.getConf().get("spark.executorEnv.OMP_NUM_THREADS", "1").trim()));
   }
 
-  /** Data-parallel lanes per worker of the fused approach ({@link WorkerLanes#resolve}). */
-  public static int lanesPerWorker(JavaSparkContext sc) {
-    return WorkerLanes.resolve(sc.getConf());
+  /**
+   * Data-parallel lanes per worker configured for this thread's jobs: the Spark setting {@value WorkerLanes#KEY}
+   * (spark-submit, {@code QuillSpark}), else the job's ({@link WorkerLanes#use}), resolved by {@link WorkerLanes#resolve}.
+   */
+  public static int configuredLanes(JavaSparkContext sc) {
+    return WorkerLanes.resolve(sc.getConf(), sc.getLocalProperty(WorkerLanes.KEY));
   }
 
   /**
-   * Workers of the fused approach that run at once: the cores ({@code defaultParallelism}) divided by each worker's
-   * lanes ({@link #lanesPerWorker}). Callers cut the examples into that many partitions.
+   * Data-parallel lanes of each worker: {@link #configuredLanes} for the fused approach on an MLP policy, else 1
+   * (the convolutional fused step and DL4J's training master run one lane per worker).
    */
-  public static int workers(JavaSparkContext sc) {
-    return WorkerLanes.workers(sc.defaultParallelism(), lanesPerWorker(sc));
+  public int lanesPerWorker() {
+    return lanes;
+  }
+
+  /**
+   * Workers that run at once: the cores ({@code defaultParallelism}) divided by {@link #lanesPerWorker}, at least 1.
+   * Callers cut the examples into that many partitions.
+   */
+  public int workers() {
+    return WorkerLanes.workers(defaultParallelism, lanes);
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

@@ -115,24 +115,25 @@ public final class TrainJob {
           + stats.state().dim() + ") and tokenizer (action " + tokenizer.actionDim() + ") disagree; rerun stats and quantize");
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    WorkerLanes.use(jsc, config.spark());
     HeadCheck.check(config.train().head(), tokenizer);
-    ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
-    Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
-    int workers = SparkPolicyTrainer.workers(jsc);
-    Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
-    JavaRDD<Row> rows = trainRows.javaRDD();
-    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
-    long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
-    DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
-
     String approach = SparkPolicyTrainer.resolveApproach(config.train().approach(), spark.sparkContext().master());
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 0);
     Path export = layout.scratch().resolve("train-export");
     SparkPolicyTrainer trainer = HeadCheck.trainer(jsc, meta.stateDim(),
         config.train().network().equals("conv") ? config.task().create().imageShape() : null, tokenizer, config.train(), seed,
         approach, export.toUri().toString());
-    int lanes = "fused".equals(trainer.approach()) ? SparkPolicyTrainer.lanesPerWorker(jsc) : 1;
+    int workers = trainer.workers();
+    int lanes = trainer.lanesPerWorker();
+
+    ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
+    Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
+    Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
+    JavaRDD<Row> rows = trainRows.javaRDD();
+    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
+    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+    long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
+    DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging every {} "
             + "minibatches, {} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(),
         workers, lanes, config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceProfile;
 import org.apache.spark.resource.ResourceProfileBuilder;
 import org.apache.spark.resource.TaskResourceRequests;
@@ -14,9 +15,10 @@ import org.apache.spark.resource.TaskResourceRequests;
  * carried to the trainer as the Spark setting {@value #KEY}), and how its tasks get that many cores.
  *
  * <p>The lanes of a worker are {@code spark.task.cpus} when the user set it above 1 (every task then claims that many
- * cores); else the number {@value #KEY} names; else, for {@code auto}, the cores of one executor: {@code N} of
+ * cores); else the number {@value #KEY} names in the Spark configuration or, failing that, in the job ({@link #use});
+ * else, for {@code auto}, the cores of one executor: {@code N} of
  * {@code local[N]} (the machine's processors for {@code local[*]}), {@code C} of {@code local-cluster[W, C, M]},
- * else {@code spark.executor.cores}, else 1 (the executors' size is not known to the driver). Without the key,
+ * else {@code spark.executor.cores}, else 1 (the executors' size is not known to the driver). Without either,
  * 1: one averaged worker per core, as DL4J's parameter averaging runs.
  *
  * <p>Only the training stage claims the lanes' cores. On a local master the workers are cut to {@code cores / lanes}
@@ -35,13 +37,25 @@ public final class WorkerLanes {
 
   private WorkerLanes() {}
 
-  /** Lanes per worker for a context configured by {@code conf} (see the class comment). */
-  public static int resolve(SparkConf conf) {
+  /**
+   * Makes {@code config}'s {@code spark.workerLanes} the lanes of the trainers this thread builds on {@code jsc} (a job
+   * property, inherited by threads it starts), unless the Spark configuration itself names them. Jobs call it first, so
+   * that a job run in a session the caller built trains like the same job run by {@code quill}.
+   */
+  public static void use(JavaSparkContext jsc, SparkConfig config) {
+    jsc.setLocalProperty(KEY, config.workerLanes());
+  }
+
+  /**
+   * Lanes per worker for a context configured by {@code conf}, where {@code jobSetting} is the job's setting
+   * ({@link #use}) or {@code null} (see the class comment).
+   */
+  public static int resolve(SparkConf conf, String jobSetting) {
     int taskCpus = taskCpus(conf);
     if (taskCpus > 1) {
       return taskCpus;
     }
-    String value = conf.get(KEY, "1").trim();
+    String value = conf.get(KEY, jobSetting == null ? "1" : jobSetting).trim();
     if (!SparkConfig.AUTO_LANES.equals(value)) {
       int lanes = parse(value, "spark.workerLanes");
       Optional<Integer> cores = executorCores(conf);

@@ -56,6 +56,26 @@ class WorkerLanesIT {
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path")), true);
   }
 
+  @Test
+  void autoOnLocal2_convolutionalPolicy_oneLaneAndAWorkerPerCore() {
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    SparkSession spark = builder("local[2]").config(WorkerLanes.KEY, "auto").getOrCreate();
+    try {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      MultiLayerConfiguration conv = PolicyNetworks.conv(new dev.quill.task.image.ImageShape(3, 8, 8), 2, 5, List.of(4, 6),
+          List.of(12), new Adam(1e-2), 42, DataType.FLOAT);
+      TrainConfig tc = new TrainConfig("factorized", List.of(12), 1, 16, 1e-2, 3, "fused");
+      SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conv, tc, 9L, "fused", dir.toUri().toString());
+      assertEquals("fused", trainer.approach());
+      assertEquals(2, SparkPolicyTrainer.configuredLanes(jsc));
+      assertEquals(1, trainer.lanesPerWorker(), "the convolutional step has one lane");
+      assertEquals(2, trainer.workers(), "so each core runs an averaged worker");
+    } finally {
+      LocalSpark.stop(spark);
+    }
+  }
+
   private static SparkSession.Builder builder(String master) {
     return SparkSession.builder().master(master).appName("WorkerLanesIT").config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").config("spark.executorEnv.OMP_NUM_THREADS", "1");
@@ -81,11 +101,12 @@ class WorkerLanesIT {
           profiles.add(stage.stageInfo().resourceProfileId());
         }
       });
-      assertEquals(2, SparkPolicyTrainer.lanesPerWorker(jsc));
-      assertEquals(1, SparkPolicyTrainer.workers(jsc));
       TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, 3, "fused");
       SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
+      assertEquals(2, trainer.lanesPerWorker());
+      assertEquals(1, trainer.workers());
       JavaRDD<ExampleBlock> blocks = jsc.parallelize(List.of(block), 1);
+      assertEquals(1, blocks.count(), "a stage besides training");
       trainer.fitEpoch(blocks, 1);
       trainer.fitEpoch(blocks, 2);
 
@@ -96,7 +117,7 @@ class WorkerLanesIT {
       assertEquals(profiled, profiles.stream().anyMatch(id -> id != 0),
           "training stage with a task resource profile: " + profiled + ", stage profiles " + profiles);
       if (profiled) {
-        assertTrue(profiles.contains(0), "the other stages keep the default profile: " + profiles);
+        assertTrue(profiles.contains(0), "the other stage keeps the default profile: " + profiles);
       }
     } finally {
       LocalSpark.stop(spark);

@@ -17,32 +17,39 @@ class WorkerLanesTest {
 
   @Test
   void autoIsTheCoresOfOneExecutor() {
-    assertEquals(2, WorkerLanes.resolve(conf("local[2]", "auto")));
-    assertEquals(1, WorkerLanes.resolve(conf("local", "auto")));
-    assertEquals(3, WorkerLanes.resolve(conf("local[3, 4]", "auto")), "local[N, maxFailures]");
-    assertEquals(Runtime.getRuntime().availableProcessors(), WorkerLanes.resolve(conf("local[*]", "auto")));
-    assertEquals(4, WorkerLanes.resolve(conf("local-cluster[2, 4, 1024]", "auto")));
-    assertEquals(8, WorkerLanes.resolve(conf("spark://h:7077", "auto").set("spark.executor.cores", "8")));
-    assertEquals(1, WorkerLanes.resolve(conf("yarn", "auto")), "executor cores unknown to the driver");
+    assertEquals(2, WorkerLanes.resolve(conf("local[2]", "auto"), null));
+    assertEquals(1, WorkerLanes.resolve(conf("local", "auto"), null));
+    assertEquals(3, WorkerLanes.resolve(conf("local[3, 4]", "auto"), null), "local[N, maxFailures]");
+    assertEquals(Runtime.getRuntime().availableProcessors(), WorkerLanes.resolve(conf("local[*]", "auto"), null));
+    assertEquals(4, WorkerLanes.resolve(conf("local-cluster[2, 4, 1024]", "auto"), null));
+    assertEquals(8, WorkerLanes.resolve(conf("spark://h:7077", "auto").set("spark.executor.cores", "8"), null));
+    assertEquals(1, WorkerLanes.resolve(conf("yarn", "auto"), null), "executor cores unknown to the driver");
   }
 
   @Test
   void withoutTheKeyOneLaneAndTaskCpusAboveOneWin() {
-    assertEquals(1, WorkerLanes.resolve(conf("local[2]", null)), "plain Spark contexts keep one averaged worker per core");
-    assertEquals(3, WorkerLanes.resolve(conf("local[4]", "3")));
-    assertEquals(2, WorkerLanes.resolve(conf("local[2]", "1").set("spark.task.cpus", "2")));
-    assertEquals(2, WorkerLanes.resolve(conf("local[2]", null).set("spark.task.cpus", "2")));
+    assertEquals(1, WorkerLanes.resolve(conf("local[2]", null), null), "plain Spark contexts keep one averaged worker per core");
+    assertEquals(3, WorkerLanes.resolve(conf("local[4]", "3"), null));
+    assertEquals(2, WorkerLanes.resolve(conf("local[2]", "1").set("spark.task.cpus", "2"), null));
+    assertEquals(2, WorkerLanes.resolve(conf("local[2]", null).set("spark.task.cpus", "2"), null));
   }
 
   @Test
   void moreLanesThanAClusterExecutorHasIsAnErrorNamingBothNumbers() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> WorkerLanes.resolve(conf("local-cluster[2, 1, 1024]", "2")));
+        () -> WorkerLanes.resolve(conf("local-cluster[2, 1, 1024]", "2"), null));
     assertTrue(e.getMessage().startsWith("spark.workerLanes=2 is more than the 1 cores of an executor"), e.getMessage());
-    assertEquals(4, WorkerLanes.resolve(conf("local[2]", "4")), "a local master only oversubscribes");
+    assertEquals(4, WorkerLanes.resolve(conf("local[2]", "4"), null), "a local master only oversubscribes");
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> WorkerLanes.resolve(conf("local[2]", "many")));
+        () -> WorkerLanes.resolve(conf("local[2]", "many"), null));
     assertEquals("spark.workerLanes must be a positive integer or auto, got many", bad.getMessage());
+  }
+
+  @Test
+  void theJobsSettingAppliesWhereTheSparkConfigurationNamesNone() {
+    assertEquals(2, WorkerLanes.resolve(conf("local[2]", null), "auto"), "a job run in a caller's session");
+    assertEquals(1, WorkerLanes.resolve(conf("local[2]", "1"), "auto"), "spark-submit --conf / QuillSpark win");
+    assertEquals(1, WorkerLanes.resolve(conf("local[2]", null), "1"));
   }
 
   @Test
