@@ -112,6 +112,11 @@ public final class FusedPolicyStep implements FusedStep {
     return KernelWarmup.seconds();
   }
 
+  /** Seconds this JVM's fused steps spent running or waiting for the kernels' warm-up ({@link KernelWarmup}). */
+  public static double kernelWarmupWaitSeconds() {
+    return KernelWarmup.waitedSeconds();
+  }
+
   /** Number of data-parallel lanes. */
   public int lanes() {
     return lanes.length;

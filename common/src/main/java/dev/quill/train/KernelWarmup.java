@@ -10,28 +10,50 @@ import java.util.SplittableRandom;
  * the first epoch ran at 50k ex/s against 73k for the second. Calling the kernels on a few small rows first, on
  * one thread while the compiler has the other core, takes about 0.7 s there and brings the first epoch to 65–74k
  * ex/s, a net gain of about 0.7 s (README, Performance). It runs inside the first training step, so it is part of
- * every measured training time. Thread-safe: concurrent first callers wait for the one warm-up.
+ * every measured training time, unless a job started it earlier with {@link #startInBackground} (then the first step
+ * waits only for what is left of it). Thread-safe: concurrent first callers wait for the one warm-up.
  * {@code -Dquill.kernelWarmup=false} turns it off.
  */
-final class KernelWarmup {
+public final class KernelWarmup {
   /** Calls of each kernel; the compiler's thresholds are reached well before (their loops count too). */
   static final int CALLS = 1500;
   private static volatile boolean done = !SoftmaxLoss.vectorized(256)
       || "false".equals(System.getProperty("quill.kernelWarmup"));
+  private static final java.util.concurrent.atomic.AtomicBoolean STARTED = new java.util.concurrent.atomic.AtomicBoolean();
   private static double seconds;
+  private static volatile double waitedSeconds;
 
   private KernelWarmup() {}
 
-  /** Runs the warm-up if this JVM has not yet; returns at once afterwards. */
+  /**
+   * Starts the warm-up on a daemon thread, unless this JVM has run or started it, so that it overlaps with the work
+   * before training (Spark executors encoding their partitions, a process loading its examples). Returns at once.
+   */
+  public static void startInBackground() {
+    if (!done && STARTED.compareAndSet(false, true)) {
+      Thread t = new Thread(KernelWarmup::runOnce, "quill-kernel-warmup");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+
+  /** Runs the warm-up if this JVM has not yet, or waits for the one running; returns at once afterwards. */
   static void ensure() {
     if (!done) {
+      long t0 = System.nanoTime();
       runOnce();
+      waitedSeconds += (System.nanoTime() - t0) / 1e9;
     }
   }
 
   /** Seconds the warm-up took in this JVM (0 if it did not run). */
   static double seconds() {
     return seconds;
+  }
+
+  /** Seconds training steps spent in {@link #ensure}: running the warm-up, or waiting for the one in the background. */
+  static double waitedSeconds() {
+    return waitedSeconds;
   }
 
   private static synchronized void runOnce() {

@@ -19,6 +19,20 @@ class KernelWarmupTest {
   }
 
   @Test
+  void startInBackground_returnsAtOnce_andTheFirstStepFindsTheWarmupDone() {
+    long t0 = System.nanoTime();
+    KernelWarmup.startInBackground();
+    KernelWarmup.startInBackground();
+    assertTrue(System.nanoTime() - t0 < 100_000_000L, "starting must not run the ~0.7 s warm-up on the caller");
+    KernelWarmup.ensure();
+    assertTrue(KernelWarmup.seconds() > 0, "done once ensure returns");
+    double waited = KernelWarmup.waitedSeconds();
+    KernelWarmup.ensure();
+    assertEquals(waited, KernelWarmup.waitedSeconds(), "a warm JVM does not wait");
+    assertEquals(waited, FusedPolicyStep.kernelWarmupWaitSeconds());
+  }
+
+  @Test
   void exercise_callsTheKernelsOnRealRows_givingAFiniteLoss() {
     double loss = KernelWarmup.exercise(3);
     // 3 calls x 2 softmax passes x 4 rows of 256 logits: each row's log-loss is positive and finite.

@@ -50,6 +50,8 @@ final class StudentExamples implements FlatMapFunction<Iterator<Row>, ExampleBlo
    */
   @Override
   public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+    // The students' fused steps need their kernels compiled: do it on a spare thread while encoding.
+    dev.quill.train.KernelWarmup.startInBackground();
     DatasetStats st = stats.value();
     ActionTokenizer tok = tokenizer.value();
     int s = st.state().dim();

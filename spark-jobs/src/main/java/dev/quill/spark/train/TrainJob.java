@@ -14,6 +14,7 @@ import dev.quill.spark.ingest.DatasetMeta;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.ExampleEncoder;
+import dev.quill.train.KernelWarmup;
 import dev.quill.util.AtomicFiles;
 import dev.quill.util.Hashing;
 import dev.quill.util.Seeds;
@@ -248,6 +249,8 @@ public final class TrainJob {
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+      // This executor's fused steps need their kernels compiled: do it on a spare thread while encoding.
+      KernelWarmup.startInBackground();
       ExampleEncoder e = encoder.value();
       List<double[][]> pairs = new ArrayList<>();
       while (rows.hasNext()) {
