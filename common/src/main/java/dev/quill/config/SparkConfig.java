@@ -24,17 +24,9 @@ public record SparkConfig(String master, int partitions, int ompThreads, String 
     Checks.inRange("ompThreads", ompThreads, 1, 256);
     Checks.present("workerLanes", workerLanes);
     workerLanes = workerLanes.trim();
-    if (!AUTO_LANES.equals(workerLanes)) {
-      int lanes;
-      try {
-        lanes = Integer.parseInt(workerLanes);
-      } catch (NumberFormatException e) {
-        throw new ConfigException("workerLanes", "workerLanes must be " + AUTO_LANES + " or an integer in [1, 256], got "
-            + workerLanes);
-      }
-      Checks.check(lanes >= 1 && lanes <= 256, "workerLanes",
-          "workerLanes must be " + AUTO_LANES + " or an integer in [1, 256], got " + workerLanes);
-    }
+    Checks.check(AUTO_LANES.equals(workerLanes) || workerLanes.matches("[0-9]{1,3}")
+        && Integer.parseInt(workerLanes) >= 1 && Integer.parseInt(workerLanes) <= 256, "workerLanes",
+        "workerLanes must be " + AUTO_LANES + " or an integer in [1, 256], got " + workerLanes);
   }
 
   /** The config with {@code workerLanes} set to a fixed number of lanes. */

@@ -42,8 +42,12 @@ public final class KernelWarmup {
     if (!done) {
       long t0 = System.nanoTime();
       runOnce();
-      waitedSeconds += (System.nanoTime() - t0) / 1e9;
+      addWait((System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  private static synchronized void addWait(double s) {
+    waitedSeconds += s;
   }
 
   /** Seconds the warm-up took in this JVM (0 if it did not run). */

@@ -194,13 +194,13 @@ final class StepLane {
     int start = row * numBins;
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < numBins; j++) {
-      max = Math.max(max, b.logitsPointer.get(start + j));
+      max = Math.max(max, b.logitsMatrix.pointer().get(start + j));
     }
     double sumExp = 0;
     for (int j = 0; j < numBins; j++) {
-      sumExp += Math.exp(b.logitsPointer.get(start + j) - max);
+      sumExp += Math.exp(b.logitsMatrix.pointer().get(start + j) - max);
     }
-    return max + Math.log(sumExp) - b.logitsPointer.get(labelIndex);
+    return max + Math.log(sumExp) - b.logitsMatrix.pointer().get(labelIndex);
   }
 
   /** Activations, their gradients and the staging arrays for one row count, allocated once. */
@@ -218,7 +218,6 @@ final class StepLane {
     final float[][] deltaHiddenHeap = new float[numLayers][];
     final Cblas.Matrix logitsMatrix;
     final INDArray logits2d;
-    final FloatPointer logitsPointer;
     final INDArray prob;
     final INDArray prob2d;
     final FloatPointer probPointer;
@@ -254,7 +253,6 @@ final class StepLane {
       }
       logitsMatrix = actMatrix[numLayers];
       logits2d = act[numLayers].reshape('c', (long) n * numHeads, numBins);
-      logitsPointer = logitsMatrix.pointer();
       prob = Nd4j.create(DataType.FLOAT, new long[] {n, (long) numHeads * numBins}, 'c');
       prob2d = prob.reshape('c', (long) n * numHeads, numBins);
       deltaMatrix[numLayers - 1] = Cblas.Matrix.of(prob);

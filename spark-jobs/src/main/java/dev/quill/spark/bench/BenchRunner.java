@@ -279,14 +279,13 @@ public final class BenchRunner {
     Map<String, Double> byName = new LinkedHashMap<>();
     rows.forEach(r -> byName.put(r.mode(), r.examplesPerSecond()));
     Double l1 = byName.get("local[1]");
-    Double l2 = byName.get("local[2]");
-    Double l2lanes = byName.get("local[2]" + BenchTraining.LANES_SUFFIX);
+    // The two-core Spark rows: averaged workers, and one worker with a lane per core.
+    List<String> twoCores = List.of("local[2]", "local[2]" + BenchTraining.LANES_SUFFIX);
     sb.append(String.format("%n"));
-    if (l1 != null && l2 != null) {
-      sb.append(String.format("local[2] / local[1] throughput: %.2f%n", l2 / l1));
-    }
-    if (l1 != null && l2lanes != null) {
-      sb.append(String.format("local[2]%s / local[1] throughput: %.2f%n", BenchTraining.LANES_SUFFIX, l2lanes / l1));
+    for (String m : twoCores) {
+      if (l1 != null && byName.containsKey(m)) {
+        sb.append(String.format("%s / local[1] throughput: %.2f%n", m, byName.get(m) / l1));
+      }
     }
     // The fastest single-JVM row (every Quill row that is neither the peer nor a Spark master).
     Row best = null;
@@ -296,12 +295,10 @@ public final class BenchRunner {
         best = r;
       }
     }
-    if (best != null && l2 != null) {
-      sb.append(String.format("local[2] / best single JVM (%s): %.2f%n", best.mode(), l2 / best.examplesPerSecond()));
-    }
-    if (best != null && l2lanes != null) {
-      sb.append(String.format("local[2]%s / best single JVM (%s): %.2f%n", BenchTraining.LANES_SUFFIX, best.mode(),
-          l2lanes / best.examplesPerSecond()));
+    for (String m : twoCores) {
+      if (best != null && byName.containsKey(m)) {
+        sb.append(String.format("%s / best single JVM (%s): %.2f%n", m, best.mode(), byName.get(m) / best.examplesPerSecond()));
+      }
     }
     if (best != null) {
       for (Row r : rows) {

@@ -1,5 +1,6 @@
 package dev.quill.spark.bench;
 
+import dev.quill.config.SparkConfig;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.uniform.UniformBinTokenizer;
@@ -10,7 +11,6 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.StepProfile;
-import dev.quill.config.SparkConfig;
 import dev.quill.spark.QuillSpark;
 import dev.quill.train.NativeThreads;
 import dev.quill.train.StepCeiling;
@@ -42,7 +42,6 @@ import org.nd4j.linalg.dataset.DataSet;
 public final class BenchTraining {
   /** The mode that measures the practical ceiling ({@link StepCeiling}) instead of training. */
   public static final String CEILING = "ceiling";
-  /** Modes that train in this JVM without Spark. */
   /**
    * Suffix of a Spark mode whose executors each run one fused worker with a lane per core ({@code spark.workerLanes}
    * = {@code auto}), e.g. {@code local[2]-lanes}; without it, a Spark mode runs one averaged worker per core
@@ -56,6 +55,7 @@ public final class BenchTraining {
     return m.endsWith(LANES_SUFFIX) ? m.substring(0, m.length() - LANES_SUFFIX.length()) : m;
   }
 
+  /** Modes that train in this JVM without Spark. */
   public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes");
   /**
    * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
@@ -185,7 +185,7 @@ public final class BenchTraining {
   private static List<EpochStats> spark(String master, boolean lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
       int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
     String label = lanes ? master + LANES_SUFFIX : master;
-    // Quill's own Spark settings (one native thread per lane, direct task results, spark.task.cpus for the lanes);
+    // Quill's own Spark settings (one native thread per executor, direct task results, the workers' lanes);
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
         new SparkConfig(master, 4, 1, lanes ? SparkConfig.AUTO_LANES : "1"), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));

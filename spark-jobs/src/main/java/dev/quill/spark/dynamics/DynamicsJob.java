@@ -87,10 +87,8 @@ public final class DynamicsJob {
     Path export = layout.scratch().resolve("dynamics-export");
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, DynamicsModel.conf(stateDim, vocab, dc.hidden(),
         new Adam(dc.learningRate()), seed, DataType.FLOAT), tc, seed, approach, export.toUri().toString());
-    int workers = trainer.workers();
-    JavaRDD<Row> rows = transitions(Datasets.train(spark, layout.dataset())).javaRDD();
-    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<ExampleBlock> blocks = trainer.perWorker(transitions(Datasets.train(spark, layout.dataset())).javaRDD())
+        .mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
     long n = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     LOG.info("Training the dynamics model on {} transitions ({} held out), {} epochs", n, held.size(), dc.epochs());
     List<Double> nll = new ArrayList<>();

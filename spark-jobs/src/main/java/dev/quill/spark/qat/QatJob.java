@@ -127,11 +127,8 @@ public final class QatJob {
     WorkerLanes.use(jsc, config.spark());
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, tc, seed, approach, export.toUri().toString());
     trainer.setNetwork(init);
-    int workers = trainer.workers();
-    JavaRDD<Row> rdd = rows.javaRDD();
-    rdd = rdd.getNumPartitions() >= workers ? rdd.coalesce(workers) : rdd.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rdd.mapPartitions(new StudentExamples(stats, tok, method, threshold,
-        config.saliency().beta())).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<ExampleBlock> blocks = trainer.perWorker(rows.javaRDD()).mapPartitions(new StudentExamples(stats, tok, method,
+        threshold, config.saliency().beta(), trainer.fused())).persist(StorageLevel.MEMORY_ONLY());
     LOG.info("{} {}: training approach {} ({})", method, label(q), trainer.approach(), "fused".equals(trainer.approach())
         ? "fused step on fake-quantized weights and the distilled loss" : "DL4J fit; the fused steps do not cover this student");
     List<EpochStats> epochs = new ArrayList<>();

@@ -23,14 +23,17 @@ final class StudentExamples implements FlatMapFunction<Iterator<Row>, ExampleBlo
   private final String method;
   private final double threshold;
   private final double beta;
+  private final boolean warmKernels;
 
+  /** {@code warmKernels}: the students train with a fused step, whose kernels each executor warms up while encoding. */
   StudentExamples(Broadcast<DatasetStats> stats, Broadcast<ActionTokenizer> tokenizer, String method, double threshold,
-      double beta) {
+      double beta, boolean warmKernels) {
     this.stats = stats;
     this.tokenizer = tokenizer;
     this.method = method;
     this.threshold = threshold;
     this.beta = beta;
+    this.warmKernels = warmKernels;
   }
 
   /** Distillation weight of a state: 0 for plain QAT, 1 for QBC, beta above the SIS threshold for SQIL. */
@@ -50,8 +53,10 @@ final class StudentExamples implements FlatMapFunction<Iterator<Row>, ExampleBlo
    */
   @Override
   public Iterator<ExampleBlock> call(Iterator<Row> rows) {
-    // The students' fused steps need their kernels compiled: do it on a spare thread while encoding.
-    dev.quill.train.KernelWarmup.startInBackground();
+    if (warmKernels) {
+      // The students' fused steps need their kernels compiled: do it on a spare thread while encoding.
+      dev.quill.train.KernelWarmup.startInBackground();
+    }
     DatasetStats st = stats.value();
     ActionTokenizer tok = tokenizer.value();
     int s = st.state().dim();

@@ -150,10 +150,21 @@ public final class SparkPolicyTrainer {
 
   /**
    * Workers that run at once: the cores ({@code defaultParallelism}) divided by {@link #lanesPerWorker}, at least 1.
-   * Callers cut the examples into that many partitions.
+   * Callers cut the examples into that many partitions ({@link #perWorker}).
    */
   public int workers() {
     return WorkerLanes.workers(defaultParallelism, lanes);
+  }
+
+  /** {@code rows} in {@link #workers} partitions: coalesced when it has at least as many, else repartitioned. */
+  public <T> JavaRDD<T> perWorker(JavaRDD<T> rows) {
+    int workers = workers();
+    return rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
+  }
+
+  /** Whether the workers train with a fused step, whose Java kernels each executor warms up ({@code KernelWarmup}). */
+  public boolean fused() {
+    return fused != null;
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

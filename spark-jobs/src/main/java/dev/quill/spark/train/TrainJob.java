@@ -126,13 +126,13 @@ public final class TrainJob {
         approach, export.toUri().toString());
     int workers = trainer.workers();
     int lanes = trainer.lanesPerWorker();
+    boolean warmKernels = trainer.fused();
 
     ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
     Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
     Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
-    JavaRDD<Row> rows = trainRows.javaRDD();
-    rows = rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
-    JavaRDD<ExampleBlock> blocks = rows.mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<ExampleBlock> blocks = trainer.perWorker(trainRows.javaRDD()).mapPartitions(new ToBlock(enc, warmKernels))
+        .persist(StorageLevel.MEMORY_ONLY());
     long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
     LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging every {} "
@@ -242,15 +242,19 @@ public final class TrainJob {
   private static final class ToBlock implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ExampleEncoder> encoder;
+    private final boolean warmKernels;
 
-    ToBlock(Broadcast<ExampleEncoder> encoder) {
+    ToBlock(Broadcast<ExampleEncoder> encoder, boolean warmKernels) {
       this.encoder = encoder;
+      this.warmKernels = warmKernels;
     }
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
-      // This executor's fused steps need their kernels compiled: do it on a spare thread while encoding.
-      KernelWarmup.startInBackground();
+      if (warmKernels) {
+        // This executor's fused steps need their kernels compiled: do it on a spare thread while encoding.
+        KernelWarmup.startInBackground();
+      }
       ExampleEncoder e = encoder.value();
       List<double[][]> pairs = new ArrayList<>();
       while (rows.hasNext()) {
