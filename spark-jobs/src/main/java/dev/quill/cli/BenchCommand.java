@@ -37,9 +37,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 50)")
   int averagingFrequency = 50;
 
+  @Option(names = "--repeat", description = "rounds of runs, each running the peers and every mode once in the same order; "
+      + "the table shows each row's median and range, and ratios as medians of the rounds' paired ratios (default: 1)")
+  int repeat = 1;
+
   @Override
   public Integer call() {
-    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python, averagingFrequency)));
+    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python, averagingFrequency,
+        repeat)));
     return ExitCodes.OK;
   }
 }

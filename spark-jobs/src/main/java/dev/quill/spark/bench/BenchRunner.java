@@ -43,9 +43,19 @@ public final class BenchRunner {
    * @param modes Quill modes to run ({@code single}, {@code local[1]}, ...)
    * @param python Python interpreter for the peer
    * @param averagingFrequency minibatches per worker between parameter averages in the Spark rows
+   * @param repeat rounds of runs: each round runs the peers and every mode once, in the same order, so that the runs
+   *     of one round share the host's conditions; the table then shows medians and ranges, and the ratios between
+   *     rows are the medians of the rounds' paired ratios (at least 1)
    */
   public record Options(Path peers, Path out, int n, int epochs, List<String> modes, String python,
-      int averagingFrequency) {}
+      int averagingFrequency, int repeat) {
+    /** Checks {@code repeat}. */
+    public Options {
+      if (repeat < 1 || repeat > 50) {
+        throw new IllegalArgumentException("--repeat must be in [1, 50], was " + repeat);
+      }
+    }
+  }
 
   /** Runs the benchmark and returns the rendered table. */
   public static String run(Options o) {
@@ -62,42 +72,12 @@ public final class BenchRunner {
       }
       List<Row> rows = new ArrayList<>();
       Optional<String> chosen = BlasKernels.chooseForThisCpu();
-      // The peer as this machine runs it (OpenBLAS kernels as set in its environment, or OpenBLAS's own detection),
-      // and, where the environment sets OPENBLAS_CORETYPE, once more with OpenBLAS's own detection (the setting and
-      // OPENBLAS_L2_SIZE removed in that process alone): Debian's current OpenBLAS detects new CPUs better than the
-      // older build inside ND4J, so that row is the peer at its best here.
-      String machineKernels = System.getenv(BlasKernels.ENV);
-      runPeer(o, train, held, "peer", machineKernels == null || machineKernels.isBlank()
-          ? "PyTorch peer (bc_torch.py), OpenBLAS's own kernel detection (" + peerKernels(o, Map.of()) + ")"
-          : "PyTorch peer (bc_torch.py), OpenBLAS kernels as this machine sets them (" + BlasKernels.ENV + "=" + machineKernels + ")",
-          Map.of(), rows);
-      if (machineKernels != null && !machineKernels.isBlank()) {
-        Map<String, String> own = new LinkedHashMap<>();
-        own.put(BlasKernels.ENV, null);
-        own.put("OPENBLAS_L2_SIZE", null);
-        runPeer(o, train, held, "peer-own", "PyTorch peer, OpenBLAS's own kernel detection (" + BlasKernels.ENV
-            + " and OPENBLAS_L2_SIZE unset: " + peerKernels(o, own) + ")", own, rows);
-      }
       double ceiling = measureCeiling(o, train, held, chosen);
-      for (String mode : o.modes()) {
-        Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + ".json");
-        // fused-1t: the fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
-        List<String> cmd = workerCommand("fused-1t".equals(mode) ? List.of("-Dquill.vectorSoftmax=false") : List.of(), mode,
-            o.averagingFrequency(), train, held, o.epochs(), json);
-        // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
-        // Quill row one native thread per worker or lane.
-        String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
-        Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE"));
-        // The rows before fused-1t-cpu keep the machine's kernels (the history of the levers); from that row on, every
-        // Quill row runs with the OpenBLAS kernels Quill chooses for this CPU, as bin/quill with QUILL_BLAS_KERNELS=cpu.
-        if (!HISTORY_MODES.contains(mode) && chosen.isPresent()) {
-          env.put(BlasKernels.ENV, chosen.get());
+      for (int round = 1; round <= o.repeat(); round++) {
+        if (o.repeat() > 1) {
+          System.out.printf("--- round %d of %d ---%n", round, o.repeat());
         }
-        if (exec(cmd, env) == 0) {
-          JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
-          rows.add(new Row(mode, rowName(mode, chosen), m.path("examples_per_s").asDouble(), lastEpoch(m),
-              m.path("heldout_loss").asDouble(), m.path("peak_rss_mb").asDouble()));
-        }
+        runRound(o, train, held, chosen, round, rows);
       }
       String table = render(rows, o, ceiling, chosen);
       Files.writeString(o.out().resolve("summary.md"), table);
@@ -105,6 +85,52 @@ public final class BenchRunner {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** One round: the peers, then every Quill mode, each in its own process; their rows are added to {@code rows}. */
+  private static void runRound(Options o, Path train, Path held, Optional<String> chosen, int round, List<Row> rows)
+      throws IOException {
+    // The peer as this machine runs it (OpenBLAS kernels as set in its environment, or OpenBLAS's own detection),
+    // and, where the environment sets OPENBLAS_CORETYPE, once more with OpenBLAS's own detection (the setting and
+    // OPENBLAS_L2_SIZE removed in that process alone): Debian's current OpenBLAS detects new CPUs better than the
+    // older build inside ND4J, so that row is the peer at its best here.
+    String machineKernels = System.getenv(BlasKernels.ENV);
+    runPeer(o, train, held, "peer", machineKernels == null || machineKernels.isBlank()
+        ? "PyTorch peer (bc_torch.py), OpenBLAS's own kernel detection (" + peerKernels(o, Map.of()) + ")"
+        : "PyTorch peer (bc_torch.py), OpenBLAS kernels as this machine sets them (" + BlasKernels.ENV + "=" + machineKernels + ")",
+        Map.of(), round, rows);
+    if (machineKernels != null && !machineKernels.isBlank()) {
+      Map<String, String> own = new LinkedHashMap<>();
+      own.put(BlasKernels.ENV, null);
+      own.put("OPENBLAS_L2_SIZE", null);
+      runPeer(o, train, held, "peer-own", "PyTorch peer, OpenBLAS's own kernel detection (" + BlasKernels.ENV
+          + " and OPENBLAS_L2_SIZE unset: " + peerKernels(o, own) + ")", own, round, rows);
+    }
+    for (String mode : o.modes()) {
+      Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + suffix(o, round) + ".json");
+      // fused-1t: the fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
+      List<String> cmd = workerCommand("fused-1t".equals(mode) ? List.of("-Dquill.vectorSoftmax=false") : List.of(), mode,
+          o.averagingFrequency(), train, held, o.epochs(), json);
+      // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
+      // Quill row one native thread per worker or lane.
+      String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
+      Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE"));
+      // The rows before fused-1t-cpu keep the machine's kernels (the history of the levers); from that row on, every
+      // Quill row runs with the OpenBLAS kernels Quill chooses for this CPU, as bin/quill with QUILL_BLAS_KERNELS=cpu.
+      if (!HISTORY_MODES.contains(mode) && chosen.isPresent()) {
+        env.put(BlasKernels.ENV, chosen.get());
+      }
+      if (exec(cmd, env) == 0) {
+        JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
+        rows.add(new Row(mode, rowName(mode, chosen), m.path("examples_per_s").asDouble(), lastEpoch(m),
+            m.path("heldout_loss").asDouble(), m.path("peak_rss_mb").asDouble(), round));
+      }
+    }
+  }
+
+  /** Suffix of a round's record files when rounds repeat ({@code _r2}), else empty. */
+  private static String suffix(Options o, int round) {
+    return o.repeat() > 1 ? "_r" + round : "";
   }
 
   private static double lastRssMb = -1;
@@ -146,8 +172,9 @@ public final class BenchRunner {
   static final List<String> HISTORY_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec");
 
   private static void runPeer(Options o, Path train, Path held, String mode, String name, Map<String, String> env,
-      List<Row> rows) throws IOException {
-    Path peerJson = o.out().resolve("bc_torch".concat("peer".equals(mode) ? "" : "_" + mode.replace("peer-", "")) + ".json");
+      int round, List<Row> rows) throws IOException {
+    Path peerJson = o.out().resolve("bc_torch".concat("peer".equals(mode) ? "" : "_" + mode.replace("peer-", ""))
+        + suffix(o, round) + ".json");
     Map<String, String> peerEnv = new LinkedHashMap<>(env);
     peerEnv.put("OMP_WAIT_POLICY", "PASSIVE");
     int code = exec(List.of("/usr/bin/time", "-f", "peak_rss_kb=%M", o.python(), o.peers().resolve("bc_torch.py").toString(),
@@ -161,7 +188,7 @@ public final class BenchRunner {
             + "(apt-get install libopenblas0-pthread), not Debian's reference BLAS, before trusting the ratios");
       }
       rows.add(new Row(mode, name, m.path("examples_per_s").asDouble(), lastEpoch(m), m.path("heldout_loss").asDouble(),
-          lastRssMb));
+          lastRssMb, round));
     }
   }
 
@@ -255,63 +282,100 @@ public final class BenchRunner {
   }
 
   /**
-   * The table: one row per run, ratios to the first peer row and to {@code ceiling}, then the ceilings and the
-   * ratios between rows. The "last epoch" column shows the speed once warmed up (this host speeds up two-thread
-   * runs over the first epochs, README Performance); the ratios use the whole run's examples/s.
+   * The table: one row per mode (the median of its rounds' runs when rounds repeat, with their range), ratios to the
+   * first peer row and to {@code ceiling}, then the ceilings and the ratios between rows. The "last epoch" column
+   * shows the speed once warmed up (this host speeds up two-thread runs over the first epochs, README Performance);
+   * the ratios use the whole run's examples/s. A ratio between two rows is the median over the rounds in which both
+   * ran of their paired ratio: the runs of one round are minutes apart and share the host's load.
    */
   static String render(List<Row> rows, Options o, double ceiling, Optional<String> chosen) {
-    double peer = rows.stream().filter(r -> r.name().startsWith("PyTorch")).mapToDouble(Row::examplesPerSecond).findFirst()
-        .orElse(Double.NaN);
+    Map<String, List<Row>> byMode = new LinkedHashMap<>();
+    rows.forEach(r -> byMode.computeIfAbsent(r.mode(), k -> new ArrayList<>()).add(r));
+    boolean repeated = o.repeat() > 1;
+    double peer = byMode.entrySet().stream().filter(e -> e.getValue().get(0).name().startsWith("PyTorch"))
+        .mapToDouble(e -> median(e.getValue(), Row::examplesPerSecond)).findFirst().orElse(Double.NaN);
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%nDefault model: state 17, 6 action dims x 256 bins, MLP 2x256, batch 256, Adam 1e-3; N=%d, %d epochs;"
-        + " every Quill row train.init=%s%n%n", o.n(), o.epochs(), BenchTraining.INIT));
-    sb.append("| run | ex/s | last epoch ex/s | ratio to peer | ratio to ceiling | final held-out loss | peak RSS (MiB) |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
-    for (Row r : rows) {
-      sb.append(String.format("| %s | %,.0f | %,.0f | %.2f | %.2f | %.4f | %.0f |%n", r.name(), r.examplesPerSecond(),
-          r.lastEpochExamplesPerSecond(), r.examplesPerSecond() / peer, r.examplesPerSecond() / ceiling, r.heldoutLoss(),
-          r.peakRssMb()));
+        + " every Quill row train.init=%s%s%n%n", o.n(), o.epochs(), BenchTraining.INIT,
+        repeated ? "; " + o.repeat() + " interleaved rounds, each row the median of its runs" : ""));
+    sb.append("| run | ex/s |" + (repeated ? " ex/s range |" : "") + " last epoch ex/s | ratio to peer | ratio to ceiling |"
+        + " final held-out loss | peak RSS (MiB) |\n");
+    sb.append("|---|---|" + (repeated ? "---|" : "") + "---|---|---|---|---|\n");
+    for (List<Row> runs : byMode.values()) {
+      double exs = median(runs, Row::examplesPerSecond);
+      String range = repeated ? String.format(" %,.0f–%,.0f (%d runs) |", runs.stream().mapToDouble(Row::examplesPerSecond).min()
+          .orElse(Double.NaN), runs.stream().mapToDouble(Row::examplesPerSecond).max().orElse(Double.NaN), runs.size()) : "";
+      sb.append(String.format("| %s | %,.0f |%s %,.0f | %.2f | %.2f | %.4f | %.0f |%n", runs.get(0).name(), exs, range,
+          median(runs, Row::lastEpochExamplesPerSecond), exs / peer, exs / ceiling, median(runs, Row::heldoutLoss),
+          runs.stream().mapToDouble(Row::peakRssMb).max().orElse(Double.NaN)));
     }
+    String blank = repeated ? " |" : "";
     sb.append(String.format("| ceiling measured here (every core runs the step's GEMMs + Adam at their 1-thread speed, "
-        + "OpenBLAS kernels %s) | %,.0f | | %.2f | 1.00 | | |%n", chosen.orElse("of the library"), ceiling, ceiling / peer));
-    sb.append(String.format("| reference: ceiling of the Zen 4 machine in shared/peers/README.md (AVX2 kernels) | %,.0f | | %.2f | %.2f | | |%n",
-        REFERENCE_CEILING_EXAMPLES_PER_S, REFERENCE_CEILING_EXAMPLES_PER_S / peer, REFERENCE_CEILING_EXAMPLES_PER_S / ceiling));
-    Map<String, Double> byName = new LinkedHashMap<>();
-    rows.forEach(r -> byName.put(r.mode(), r.examplesPerSecond()));
-    Double l1 = byName.get("local[1]");
+        + "OpenBLAS kernels %s) | %,.0f |%s | %.2f | 1.00 | | |%n", chosen.orElse("of the library"), ceiling, blank, ceiling / peer));
+    sb.append(String.format("| reference: ceiling of the Zen 4 machine in shared/peers/README.md (AVX2 kernels) | %,.0f |%s | %.2f | %.2f | | |%n",
+        REFERENCE_CEILING_EXAMPLES_PER_S, blank, REFERENCE_CEILING_EXAMPLES_PER_S / peer, REFERENCE_CEILING_EXAMPLES_PER_S / ceiling));
     // The two-core Spark rows: averaged workers, and one worker with a lane per core.
     List<String> twoCores = List.of("local[2]", "local[2]" + BenchTraining.LANES_SUFFIX);
     sb.append(String.format("%n"));
     for (String m : twoCores) {
-      if (l1 != null && byName.containsKey(m)) {
-        sb.append(String.format("%s / local[1] throughput: %.2f%n", m, byName.get(m) / l1));
+      if (byMode.containsKey("local[1]") && byMode.containsKey(m)) {
+        sb.append(String.format("%s / local[1] throughput: %s%n", m, pairedRatio(byMode.get(m), byMode.get("local[1]"))));
       }
     }
-    // The fastest single-JVM row (every Quill row that is neither the peer nor a Spark master).
-    Row best = null;
-    for (Row r : rows) {
-      boolean singleJvm = !r.mode().startsWith("peer") && !r.mode().contains("[") && !r.mode().contains("://");
-      if (singleJvm && (best == null || r.examplesPerSecond() > best.examplesPerSecond())) {
-        best = r;
+    // The fastest single-JVM row by median (every Quill row that is neither the peer nor a Spark master).
+    String best = null;
+    for (Map.Entry<String, List<Row>> e : byMode.entrySet()) {
+      String m = e.getKey();
+      boolean singleJvm = !m.startsWith("peer") && !m.contains("[") && !m.contains("://");
+      if (singleJvm && (best == null
+          || median(e.getValue(), Row::examplesPerSecond) > median(byMode.get(best), Row::examplesPerSecond))) {
+        best = m;
       }
     }
     for (String m : twoCores) {
-      if (best != null && byName.containsKey(m)) {
-        sb.append(String.format("%s / best single JVM (%s): %.2f%n", m, best.mode(), byName.get(m) / best.examplesPerSecond()));
+      if (best != null && byMode.containsKey(m)) {
+        sb.append(String.format("%s / best single JVM (%s): %s%n", m, best, pairedRatio(byMode.get(m), byMode.get(best))));
       }
     }
     if (best != null) {
-      for (Row r : rows) {
-        if (r.mode().startsWith("peer")) {
-          sb.append(String.format("best single JVM (%s) / %s: %.2f%n", best.mode(), r.mode(),
-              best.examplesPerSecond() / r.examplesPerSecond()));
+      for (String m : byMode.keySet()) {
+        if (m.startsWith("peer")) {
+          sb.append(String.format("best single JVM (%s) / %s: %s%n", best, m, pairedRatio(byMode.get(best), byMode.get(m))));
         }
       }
     }
     return sb.toString();
   }
 
-  /** One run's line of the table. */
+  /** Median of {@code f} over {@code runs} (the mean of the middle two for an even count). */
+  static double median(List<Row> runs, java.util.function.ToDoubleFunction<Row> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /**
+   * {@code a}'s examples/s over {@code b}'s, paired by round: the one ratio of a single round, or the median of the
+   * rounds' ratios with their range and count.
+   */
+  static String pairedRatio(List<Row> a, List<Row> b) {
+    List<Row> ratios = new ArrayList<>();
+    for (Row x : a) {
+      b.stream().filter(y -> y.round() == x.round()).findFirst().ifPresent(y -> ratios.add(
+          new Row("", "", x.examplesPerSecond() / y.examplesPerSecond(), Double.NaN, Double.NaN, Double.NaN, x.round())));
+    }
+    if (ratios.isEmpty()) {
+      return "no round ran both";
+    }
+    double m = median(ratios, Row::examplesPerSecond);
+    if (ratios.size() == 1) {
+      return String.format("%.2f", m);
+    }
+    return String.format("%.2f (median of %d rounds' paired ratios, range %.2f–%.2f)", m, ratios.size(),
+        ratios.stream().mapToDouble(Row::examplesPerSecond).min().orElse(Double.NaN),
+        ratios.stream().mapToDouble(Row::examplesPerSecond).max().orElse(Double.NaN));
+  }
+
+  /** One run: its mode, the row's name, its measurements and the round it ran in (from 1). */
   record Row(String mode, String name, double examplesPerSecond, double lastEpochExamplesPerSecond, double heldoutLoss,
-      double peakRssMb) {}
+      double peakRssMb, int round) {}
 }

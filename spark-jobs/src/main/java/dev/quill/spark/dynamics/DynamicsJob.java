@@ -16,6 +16,7 @@ import dev.quill.spark.Datasets;
 import dev.quill.spark.RunLayout;
 import dev.quill.spark.train.SparkPolicyTrainer;
 import dev.quill.spark.train.WorkerLanes;
+import dev.quill.spark.train.WorkerWarmup;
 import dev.quill.train.ExampleBlock;
 import dev.quill.util.AtomicFiles;
 import dev.quill.util.Seeds;
@@ -88,7 +89,7 @@ public final class DynamicsJob {
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, DynamicsModel.conf(stateDim, vocab, dc.hidden(),
         new Adam(dc.learningRate()), seed, DataType.FLOAT), tc, seed, approach, export.toUri().toString());
     JavaRDD<ExampleBlock> blocks = trainer.perWorker(transitions(Datasets.train(spark, layout.dataset())).javaRDD())
-        .mapPartitions(new ToBlock(enc)).persist(StorageLevel.MEMORY_ONLY());
+        .mapPartitions(new ToBlock(enc, trainer.warmup())).persist(StorageLevel.MEMORY_ONLY());
     long n = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     LOG.info("Training the dynamics model on {} transitions ({} held out), {} epochs", n, held.size(), dc.epochs());
     List<Double> nll = new ArrayList<>();
@@ -154,13 +155,16 @@ public final class DynamicsJob {
   private static final class ToBlock implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<Encoder> encoder;
+    private final WorkerWarmup warmup;
 
-    ToBlock(Broadcast<Encoder> encoder) {
+    ToBlock(Broadcast<Encoder> encoder, WorkerWarmup warmup) {
       this.encoder = encoder;
+      this.warmup = warmup;
     }
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+      warmup.start();
       return List.of(encoder.value().block(rows)).iterator();
     }
   }

@@ -128,7 +128,7 @@ public final class QatJob {
     SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf, tc, seed, approach, export.toUri().toString());
     trainer.setNetwork(init);
     JavaRDD<ExampleBlock> blocks = trainer.perWorker(rows.javaRDD()).mapPartitions(new StudentExamples(stats, tok, method,
-        threshold, config.saliency().beta(), trainer.fused())).persist(StorageLevel.MEMORY_ONLY());
+        threshold, config.saliency().beta(), trainer.warmup())).persist(StorageLevel.MEMORY_ONLY());
     LOG.info("{} {}: training approach {} ({})", method, label(q), trainer.approach(), "fused".equals(trainer.approach())
         ? "fused step on fake-quantized weights and the distilled loss" : "DL4J fit; the fused steps do not cover this student");
     List<EpochStats> epochs = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.quill.spark.qat;
 import dev.quill.data.DatasetStats;
 import dev.quill.quant.ActionTokenizer;
 import dev.quill.spark.Datasets;
+import dev.quill.spark.train.WorkerWarmup;
 import dev.quill.train.ExampleBlock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,17 +24,17 @@ final class StudentExamples implements FlatMapFunction<Iterator<Row>, ExampleBlo
   private final String method;
   private final double threshold;
   private final double beta;
-  private final boolean warmKernels;
+  private final WorkerWarmup warmup;
 
-  /** {@code warmKernels}: the students train with a fused step, whose kernels each executor warms up while encoding. */
+  /** {@code warmup}: what executors prepare for the students' fused workers while they encode ({@link WorkerWarmup}). */
   StudentExamples(Broadcast<DatasetStats> stats, Broadcast<ActionTokenizer> tokenizer, String method, double threshold,
-      double beta, boolean warmKernels) {
+      double beta, WorkerWarmup warmup) {
     this.stats = stats;
     this.tokenizer = tokenizer;
     this.method = method;
     this.threshold = threshold;
     this.beta = beta;
-    this.warmKernels = warmKernels;
+    this.warmup = warmup;
   }
 
   /** Distillation weight of a state: 0 for plain QAT, 1 for QBC, beta above the SIS threshold for SQIL. */
@@ -53,10 +54,8 @@ final class StudentExamples implements FlatMapFunction<Iterator<Row>, ExampleBlo
    */
   @Override
   public Iterator<ExampleBlock> call(Iterator<Row> rows) {
-    if (warmKernels) {
-      // The students' fused steps need their kernels compiled: do it on a spare thread while encoding.
-      dev.quill.train.KernelWarmup.startInBackground();
-    }
+    // The students' fused worker and its kernels are prepared on spare threads while this executor encodes.
+    warmup.start();
     DatasetStats st = stats.value();
     ActionTokenizer tok = tokenizer.value();
     int s = st.state().dim();

@@ -13,12 +13,14 @@ package dev.quill.spark.train;
  * @param workerFitSeconds time the workers spent in their fused steps, summed over workers
  * @param workerCopySeconds time the workers spent copying the broadcast state into their network and
  *     their result out of it, summed over workers
+ * @param stateKept rounds that sent no state, because the one worker's network already held the driver's
+ *     (a one-worker round's result is the driver's next state)
  */
 public record AveragingTimes(long rounds, double driverSeconds, double jobSeconds, long workerRounds,
-    double workerFitSeconds, double workerCopySeconds) {
+    double workerFitSeconds, double workerCopySeconds, long stateKept) {
 
   /** No rounds yet. */
-  public static final AveragingTimes NONE = new AveragingTimes(0, 0, 0, 0, 0, 0);
+  public static final AveragingTimes NONE = new AveragingTimes(0, 0, 0, 0, 0, 0, 0);
 
   /**
    * Seconds of the jobs not spent in a worker's steps or copies, with the workers' time counted once per
@@ -36,6 +38,7 @@ public record AveragingTimes(long rounds, double driverSeconds, double jobSecond
   /** This plus {@code o}, field by field. */
   AveragingTimes plus(AveragingTimes o) {
     return new AveragingTimes(rounds + o.rounds, driverSeconds + o.driverSeconds, jobSeconds + o.jobSeconds,
-        workerRounds + o.workerRounds, workerFitSeconds + o.workerFitSeconds, workerCopySeconds + o.workerCopySeconds);
+        workerRounds + o.workerRounds, workerFitSeconds + o.workerFitSeconds, workerCopySeconds + o.workerCopySeconds,
+        stateKept + o.stateKept);
   }
 }

@@ -7,10 +7,14 @@ import dev.quill.train.LocalTrainer;
 import dev.quill.train.BlasKernels;
 import dev.quill.train.NativeThreads;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -38,19 +42,33 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>The per-round cost is kept to moving the state itself: parameters and Adam state go between ND4J and
  * Java arrays by one native copy each ({@link FlatCopy}), into buffers reused across rounds, and travel
  * as raw bytes ({@link State}); {@link #times()} says where each round's time went (README, Performance).
+ *
+ * <p>Two costs of the first and later rounds are taken off the rounds' path:
+ * <ul>
+ *   <li>An executor builds its worker (network from the configuration's JSON, {@code init}, fused step: 130–210 ms on
+ *       the bench model) on a background thread while it encodes its partition ({@link WorkerWarmup}), so the first
+ *       round finds it ready.
+ *   <li>With one worker, a round's result is the driver's next state, so the next round sends no state when the
+ *       driver's network still holds exactly that result: the worker continues from its own network. A worker that
+ *       does not hold it (a new executor, a failed or repeated task) answers "missing" and the round is run again
+ *       with the state broadcast, so results never depend on where the worker ran.
+ * </ul>
  */
 final class FusedAveraging {
-  /** Worker networks of live trainers in this JVM, by trainer id and partition. */
-  private static final Map<String, Worker> WORKERS = new ConcurrentHashMap<>();
+  /** Worker networks of live trainers in this JVM, by trainer id and partition, built or being built. */
+  private static final Map<String, CompletableFuture<Worker>> WORKERS = new ConcurrentHashMap<>();
+  /** Builds workers ahead of their first round ({@link #prepareInBackground}); one daemon thread, started on demand. */
+  private static final ExecutorService BUILDER = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "quill-worker-build");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final JavaSparkContext sc;
-  private final String id = java.util.UUID.randomUUID().toString();
-  private final String confJson;
+  private final WorkerSpec spec;
   private final int batchSize;
   private final int averagingFrequency;
   private final long seed;
-  private final int threadsPerWorker;
-  private final int lanesPerWorker;
   /** Task resource profile of the training stage (the lanes' cores), or {@code null} to schedule it as any stage. */
   private final ResourceProfile profile;
   private double score = Double.NaN;
@@ -59,17 +77,24 @@ final class FusedAveraging {
   private float[] sendUpdater;
   private int batchesRdd = -1;
   private long maxBatches;
+  /** Rounds run so far: each round's token, which a worker keeps with the state it returned. */
+  private long roundsRun;
+  /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
+  private State kept;
 
   FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
       int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
     this.sc = sc;
-    this.confJson = conf.toJson();
+    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker);
     this.batchSize = batchSize;
     this.averagingFrequency = averagingFrequency;
     this.seed = seed;
-    this.threadsPerWorker = threadsPerWorker;
-    this.lanesPerWorker = lanesPerWorker;
     this.profile = profile;
+  }
+
+  /** What executors need to build this trainer's workers ahead of the first round ({@link WorkerWarmup}). */
+  WorkerSpec spec() {
+    return spec;
   }
 
   /** Mean of the workers' last minibatch losses in the last round. */
@@ -100,24 +125,22 @@ final class FusedAveraging {
       // The send buffers are reused: the previous round's broadcast was destroyed and is read by nobody.
       State in = new State(FlatCopy.copyTo(network.params(), sendParams), FlatCopy.copyTo(stateView, sendUpdater),
           network.getIterationCount(), 0, 0, 0, 0);
-      Broadcast<State> bc = sc.broadcast(in);
-      String key = id;
-      String json = confJson;
-      int bs = batchSize;
-      int freq = frequency;
-      long sd = seed;
-      int threads = threadsPerWorker;
-      int lanes = lanesPerWorker;
-      long r = round;
-      long t1 = System.nanoTime();
-      JavaRDD<State> fitted = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(key, json, bs, freq, sd, threads,
-          lanes, epoch, r, partition, it, bc.value()), true);
-      State sum = (profile == null ? fitted : fitted.withResources(profile))
-          .treeAggregate(State.EMPTY, State::plus, State::plus, 2);
-      bc.destroy();
+      // The one worker's network holds the last result: if the driver's state is still exactly that (nobody changed
+      // the network between epochs), the round sends only the token of the round that left it there.
+      boolean keep = oneWorker && kept != null && Arrays.equals(in.params, kept.params)
+          && Arrays.equals(in.updater, kept.updater);
+      long token = ++roundsRun;
+      RoundResult result = runRound(blocks, epoch, round, frequency, in, keep ? token - 1 : NO_TOKEN, token, t0);
+      if (result.sum.missing > 0) {
+        // The worker did not hold the state (see the class comment): run the round again with it.
+        result = runRound(blocks, epoch, round, frequency, in, NO_TOKEN, token, t0);
+        keep = false;
+      }
+      State sum = result.sum;
       long t2 = System.nanoTime();
+      kept = null;
       if (sum.workers == 0) {
-        times = times.plus(new AveragingTimes(1, (t1 - t0) / 1e9, (t2 - t1) / 1e9, 0, 0, 0));
+        times = times.plus(new AveragingTimes(1, result.driverSeconds, result.jobSeconds, 0, 0, 0, keep ? 1 : 0));
         continue;
       }
       float scale = 1f / sum.workers;
@@ -126,9 +149,40 @@ final class FusedAveraging {
       network.setIterationCount(in.iteration + (int) Math.round(sum.iteration / (double) sum.workers));
       score = sum.score / sum.workers;
       network.setScore(score);
-      times = times.plus(new AveragingTimes(1, (t1 - t0 + System.nanoTime() - t2) / 1e9, (t2 - t1) / 1e9, sum.workers,
-          sum.fitSeconds, sum.copySeconds));
+      if (oneWorker && sum.workers == 1) {
+        // Scaled by exactly 1: these arrays are the worker's network's state, which it keeps under this round's token.
+        kept = sum;
+      }
+      times = times.plus(new AveragingTimes(1, result.driverSeconds + (System.nanoTime() - t2) / 1e9, result.jobSeconds,
+          sum.workers, sum.fitSeconds, sum.copySeconds, keep ? 1 : 0));
     }
+  }
+
+  /** A round's sum over workers and the driver's wall time before and inside its Spark job. */
+  private record RoundResult(State sum, double driverSeconds, double jobSeconds) {}
+
+  /**
+   * Runs one round's Spark job: with {@code heldToken} = {@link #NO_TOKEN} the state {@code in} is broadcast; otherwise
+   * the workers continue from the state they kept under that token and answer {@link State#missing} if they have none.
+   */
+  private RoundResult runRound(JavaRDD<ExampleBlock> blocks, int epoch, long round, int frequency, State in,
+      long heldToken, long token, long t0) {
+    Broadcast<State> bc = heldToken == NO_TOKEN ? sc.broadcast(in) : null;
+    WorkerSpec ws = spec;
+    int bs = batchSize;
+    int freq = frequency;
+    long sd = seed;
+    int iteration = in.iteration;
+    long r = round;
+    long t1 = System.nanoTime();
+    JavaRDD<State> fitted = blocks.mapPartitionsWithIndex((partition, it) -> fitRound(ws, bs, freq, sd, epoch, r,
+        partition, it, bc == null ? null : bc.value(), iteration, heldToken, token), true);
+    State sum = (profile == null ? fitted : fitted.withResources(profile))
+        .treeAggregate(State.EMPTY, State::plus, State::plus, 2);
+    if (bc != null) {
+      bc.destroy();
+    }
+    return new RoundResult(sum, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
   }
 
   /** Where the rounds' time went so far. */
@@ -143,25 +197,38 @@ final class FusedAveraging {
     return a;
   }
 
-  private static Iterator<State> fitRound(String id, String confJson, int batchSize, int freq, long seed, int threads,
-      int lanes, int epoch, long round, int partition, Iterator<ExampleBlock> it, State in) {
+  /** The token of a round that sent its state: no worker needs to hold one. */
+  static final long NO_TOKEN = -1;
+
+  /**
+   * Fits one partition's next {@code freq} minibatches from the state {@code in}, or, when {@code in} is {@code null},
+   * from the state this executor's worker kept under {@code heldToken} ({@link State#MISSING} if it has none).
+   */
+  private static Iterator<State> fitRound(WorkerSpec spec, int batchSize, int freq, long seed, int epoch, long round,
+      int partition, Iterator<ExampleBlock> it, State in, int iteration, long heldToken, long token) {
     if (!it.hasNext()) {
       return List.<State>of().iterator();
     }
     ExampleBlock block = it.next();
-    Worker w = WORKERS.compute(id + "/" + partition, (k, old) -> old != null ? old : new Worker(confJson, threads, lanes));
-    WORKERS.keySet().removeIf(k -> !k.startsWith(id + "/"));
+    Worker w = worker(spec, partition);
+    if (in == null && w.heldToken != heldToken) {
+      return List.of(State.MISSING).iterator();
+    }
     int[] order = w.order(block, seed, epoch, partition);
     long from = round * freq * batchSize;
     if (from >= order.length) {
       return List.<State>of().iterator();
     }
     long t0 = System.nanoTime();
+    // Until this round completes, the network holds no state that a later round could continue from.
+    w.heldToken = NO_TOKEN;
     MultiLayerNetwork net = w.network;
-    FlatCopy.copyInto(in.params, net.params());
     INDArray state = net.getUpdater().getStateViewArray();
-    FlatCopy.copyInto(in.updater, state);
-    net.setIterationCount(in.iteration);
+    if (in != null) {
+      FlatCopy.copyInto(in.params, net.params());
+      FlatCopy.copyInto(in.updater, state);
+    }
+    net.setIterationCount(iteration);
     w.step.reloadUpdaterState();
     double last = Double.NaN;
     int fitted = 0;
@@ -175,9 +242,51 @@ final class FusedAveraging {
     // The worker's result buffers are reused: Spark serializes a task's result before the task ends.
     float[] params = FlatCopy.copyTo(net.params(), w.params);
     float[] updater = FlatCopy.copyTo(state, w.updater);
+    w.heldToken = token;
     long t3 = System.nanoTime();
     return List.of(new State(params, updater, fitted, last, 1, (t2 - t1) / 1e9, (t1 - t0 + t3 - t2) / 1e9)).iterator();
   }
+
+  /** This executor's worker for {@code partition} of the trainer {@code spec}: the one built ahead, or a new one. */
+  private static Worker worker(WorkerSpec spec, int partition) {
+    String key = spec.id() + "/" + partition;
+    WORKERS.keySet().removeIf(k -> !k.startsWith(spec.id() + "/"));
+    CompletableFuture<Worker> future = WORKERS.computeIfAbsent(key,
+        k -> CompletableFuture.completedFuture(new Worker(spec)));
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      // The build ahead failed: build here, where a failure fails the task with its own cause.
+      Worker w = new Worker(spec);
+      WORKERS.put(key, CompletableFuture.completedFuture(w));
+      return w;
+    }
+  }
+
+  /**
+   * Starts building this executor's worker for {@code partition} of the trainer {@code spec} on a background thread,
+   * unless it exists or is being built. Called by executors while they encode the partition's examples.
+   */
+  static void prepareInBackground(WorkerSpec spec, int partition) {
+    WORKERS.computeIfAbsent(spec.id() + "/" + partition,
+        k -> CompletableFuture.supplyAsync(() -> new Worker(spec), BUILDER));
+  }
+
+  /** Whether this JVM has the worker for {@code partition} of the trainer {@code spec}, built or being built (tests). */
+  static boolean hasWorker(WorkerSpec spec, int partition) {
+    return WORKERS.containsKey(spec.id() + "/" + partition);
+  }
+
+  /** Drops this JVM's workers, as a new executor would start without them (tests). */
+  static void dropWorkers() {
+    WORKERS.clear();
+  }
+
+  /**
+   * What an executor needs to build a trainer's workers: the trainer's id, its network configuration, BLAS threads
+   * per worker and lanes per worker.
+   */
+  record WorkerSpec(String id, String confJson, int threads, int lanes) implements Serializable {}
 
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
@@ -187,14 +296,16 @@ final class FusedAveraging {
     final float[] updater;
     int orderEpoch = -1;
     int[] order;
+    /** Token of the round whose result the network holds, or {@link #NO_TOKEN}. */
+    volatile long heldToken = NO_TOKEN;
 
-    Worker(String confJson, int threads, int lanes) {
+    Worker(WorkerSpec spec) {
       // Lanes run one BLAS thread each.
-      NativeThreads.set(lanes > 1 ? 1 : threads);
+      NativeThreads.set(spec.lanes() > 1 ? 1 : spec.threads());
       BlasKernels.checkBeforeTraining();
-      network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(confJson));
+      network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(spec.confJson()));
       network.init();
-      step = FusedStep.forNetwork(network, lanes);
+      step = FusedStep.forNetwork(network, spec.lanes());
       params = new float[Math.toIntExact(network.params().length())];
       updater = new float[Math.toIntExact(network.getUpdater().getStateViewArray().length())];
     }
@@ -217,6 +328,8 @@ final class FusedAveraging {
     private static final long serialVersionUID = 1L;
     /** The sum over no workers. */
     static final State EMPTY = new State(null, null, 0, 0, 0, 0, 0);
+    /** A worker's answer to a round that sent no state when it holds none. */
+    static final State MISSING = new State(null, null, 0, 0, 0, 0, 0, 1);
 
     transient float[] params;
     transient float[] updater;
@@ -228,9 +341,17 @@ final class FusedAveraging {
     final double fitSeconds;
     /** Seconds copying state into and out of the workers' networks, summed over workers. */
     final double copySeconds;
+    /** Workers that could not run the round because they did not hold the state it continued from. */
+    final int missing;
 
     State(float[] params, float[] updater, int iteration, double score, int workers, double fitSeconds,
         double copySeconds) {
+      this(params, updater, iteration, score, workers, fitSeconds, copySeconds, 0);
+    }
+
+    private State(float[] params, float[] updater, int iteration, double score, int workers, double fitSeconds,
+        double copySeconds, int missing) {
+      this.missing = missing;
       this.params = params;
       this.updater = updater;
       this.iteration = iteration;
@@ -241,6 +362,11 @@ final class FusedAveraging {
     }
 
     State plus(State o) {
+      if (missing + o.missing > 0 && (workers == 0 || o.workers == 0)) {
+        State full = workers == 0 ? o : this;
+        return new State(full.params, full.updater, full.iteration, full.score, full.workers, full.fitSeconds,
+            full.copySeconds, missing + o.missing);
+      }
       if (o.workers == 0) {
         return this;
       }
@@ -256,7 +382,7 @@ final class FusedAveraging {
         u[i] += o.updater[i];
       }
       return new State(p, u, iteration + o.iteration, score + o.score, workers + o.workers, fitSeconds + o.fitSeconds,
-          copySeconds + o.copySeconds);
+          copySeconds + o.copySeconds, missing + o.missing);
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {

@@ -162,9 +162,12 @@ public final class SparkPolicyTrainer {
     return rows.getNumPartitions() >= workers ? rows.coalesce(workers) : rows.repartition(workers);
   }
 
-  /** Whether the workers train with a fused step, whose Java kernels each executor warms up ({@code KernelWarmup}). */
-  public boolean fused() {
-    return fused != null;
+  /**
+   * What executors prepare for this trainer's workers while they encode the examples of {@link #perWorker}'s
+   * partitions ({@link WorkerWarmup#start}); nothing when the workers are not fused.
+   */
+  public WorkerWarmup warmup() {
+    return fused == null ? WorkerWarmup.NONE : new WorkerWarmup(fused.spec());
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

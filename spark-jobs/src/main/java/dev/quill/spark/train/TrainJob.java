@@ -14,7 +14,6 @@ import dev.quill.spark.ingest.DatasetMeta;
 import dev.quill.train.EpochStats;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.ExampleEncoder;
-import dev.quill.train.KernelWarmup;
 import dev.quill.util.AtomicFiles;
 import dev.quill.util.Hashing;
 import dev.quill.util.Seeds;
@@ -126,12 +125,11 @@ public final class TrainJob {
         approach, export.toUri().toString());
     int workers = trainer.workers();
     int lanes = trainer.lanesPerWorker();
-    boolean warmKernels = trainer.fused();
 
     ExampleEncoder encoder = new ExampleEncoder(stats, tokenizer, !config.train().tokenHead());
     Broadcast<ExampleEncoder> enc = jsc.broadcast(encoder);
     Dataset<Row> trainRows = Datasets.train(spark, layout.dataset()).select(q(Columns.STATE), q(Columns.ACTION));
-    JavaRDD<ExampleBlock> blocks = trainer.perWorker(trainRows.javaRDD()).mapPartitions(new ToBlock(enc, warmKernels))
+    JavaRDD<ExampleBlock> blocks = trainer.perWorker(trainRows.javaRDD()).mapPartitions(new ToBlock(enc, trainer.warmup()))
         .persist(StorageLevel.MEMORY_ONLY());
     long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
@@ -242,19 +240,17 @@ public final class TrainJob {
   private static final class ToBlock implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ExampleEncoder> encoder;
-    private final boolean warmKernels;
+    private final WorkerWarmup warmup;
 
-    ToBlock(Broadcast<ExampleEncoder> encoder, boolean warmKernels) {
+    ToBlock(Broadcast<ExampleEncoder> encoder, WorkerWarmup warmup) {
       this.encoder = encoder;
-      this.warmKernels = warmKernels;
+      this.warmup = warmup;
     }
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
-      if (warmKernels) {
-        // This executor's fused steps need their kernels compiled: do it on a spare thread while encoding.
-        KernelWarmup.startInBackground();
-      }
+      // This executor's fused worker and its kernels are prepared on spare threads while it encodes.
+      warmup.start();
       ExampleEncoder e = encoder.value();
       List<double[][]> pairs = new ArrayList<>();
       while (rows.hasNext()) {

@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
 
 class BenchRunnerTest {
   private static final BenchRunner.Options OPTIONS = new BenchRunner.Options(Path.of("peers"), Path.of("out"), 200_000, 3,
-      List.of("fused-1t-cpu", "lanes", "local[1]", "local[2]"), "python3", 50);
+      List.of("fused-1t-cpu", "lanes", "local[1]", "local[2]"), "python3", 50, 1);
 
   @Test
   void ratiosUseTheFirstPeerRowAndTheMeasuredCeilingAndTheBestSingleJvm() {
     List<BenchRunner.Row> rows = List.of(
-        new BenchRunner.Row("peer", "PyTorch peer, Haswell", 25_000, 24_000, 4.0032, 450),
-        new BenchRunner.Row("peer-own", "PyTorch peer, own detection", 32_000, 38_000, 4.0032, 450),
-        new BenchRunner.Row("fused-1t-cpu", "one thread", 30_000, 31_000, 4.01, 1600),
-        new BenchRunner.Row("lanes", "lanes", 40_000, 50_000, 4.02, 1700),
-        new BenchRunner.Row("local[1]", "Spark local[1]", 20_000, 25_000, 4.0, 1800),
-        new BenchRunner.Row("local[2]", "Spark local[2]", 32_000, 40_000, 4.16, 1900));
+        new BenchRunner.Row("peer", "PyTorch peer, Haswell", 25_000, 24_000, 4.0032, 450, 1),
+        new BenchRunner.Row("peer-own", "PyTorch peer, own detection", 32_000, 38_000, 4.0032, 450, 1),
+        new BenchRunner.Row("fused-1t-cpu", "one thread", 30_000, 31_000, 4.01, 1600, 1),
+        new BenchRunner.Row("lanes", "lanes", 40_000, 50_000, 4.02, 1700, 1),
+        new BenchRunner.Row("local[1]", "Spark local[1]", 20_000, 25_000, 4.0, 1800, 1),
+        new BenchRunner.Row("local[2]", "Spark local[2]", 32_000, 40_000, 4.16, 1900, 1));
 
     String table = BenchRunner.render(rows, OPTIONS, 80_000, Optional.of("SkylakeX"));
 
@@ -32,6 +32,48 @@ class BenchRunnerTest {
     assertTrue(table.contains("local[2] / best single JVM (lanes): 0.80"), table);
     assertTrue(table.contains("best single JVM (lanes) / peer: 1.60"), table);
     assertTrue(table.contains("best single JVM (lanes) / peer-own: 1.25"), table);
+  }
+
+  @Test
+  void repeatedRounds_rowsShowMediansAndRanges_ratiosPairRunsOfTheSameRound() {
+    BenchRunner.Options three = new BenchRunner.Options(Path.of("peers"), Path.of("out"), 200_000, 3,
+        List.of("lanes", "local[1]", "local[2]-lanes"), "python3", 50, 3);
+    List<BenchRunner.Row> rows = List.of(
+        new BenchRunner.Row("peer", "PyTorch peer", 25_000, 25_000, 4.0, 450, 1),
+        new BenchRunner.Row("lanes", "lanes", 40_000, 41_000, 4.02, 1700, 1),
+        new BenchRunner.Row("local[1]", "Spark local[1]", 30_000, 31_000, 4.01, 1800, 1),
+        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 38_000, 39_000, 4.03, 1900, 1),
+        new BenchRunner.Row("peer", "PyTorch peer", 30_000, 30_000, 4.0, 460, 2),
+        new BenchRunner.Row("lanes", "lanes", 60_000, 61_000, 4.04, 1750, 2),
+        new BenchRunner.Row("local[1]", "Spark local[1]", 40_000, 41_000, 4.03, 1800, 2),
+        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 62_000, 63_000, 4.01, 1900, 2),
+        new BenchRunner.Row("peer", "PyTorch peer", 20_000, 20_000, 4.0, 440, 3),
+        new BenchRunner.Row("lanes", "lanes", 50_000, 51_000, 4.00, 1720, 3),
+        // local[1] failed in round 3: its ratios pair rounds 1 and 2 only.
+        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 48_000, 49_000, 4.02, 1950, 3));
+
+    String table = BenchRunner.render(rows, three, 100_000, Optional.of("SkylakeX"));
+
+    assertTrue(table.contains("3 interleaved rounds, each row the median of its runs"), table);
+    assertTrue(table.contains("| run | ex/s | ex/s range | last epoch ex/s | ratio to peer |"), table);
+    // Medians: ex/s 50,000 of {40, 60, 50}k, last epoch 51,000, loss 4.02 of {4.02, 4.04, 4.00}; peak RSS the largest.
+    assertTrue(table.contains("| lanes | 50,000 | 40,000–60,000 (3 runs) | 51,000 | 2.00 | 0.50 | 4.0200 | 1750 |"), table);
+    assertTrue(table.contains("| Spark local[1] | 35,000 | 30,000–40,000 (2 runs) | 36,000 |"), table);
+    // Paired by round: 38/30 = 1.27 and 62/40 = 1.55, median 1.41.
+    assertTrue(table.contains("local[2]-lanes / local[1] throughput: 1.41 (median of 2 rounds' paired ratios, range 1.27–1.55)"),
+        table);
+    // 38/40 = 0.95, 62/60 = 1.03, 48/50 = 0.96.
+    assertTrue(table.contains("local[2]-lanes / best single JVM (lanes): 0.96 (median of 3 rounds' paired ratios, range 0.95–1.03)"),
+        table);
+    // 40/25 = 1.6, 60/30 = 2.0, 50/20 = 2.5.
+    assertTrue(table.contains("best single JVM (lanes) / peer: 2.00 (median of 3 rounds' paired ratios, range 1.60–2.50)"), table);
+  }
+
+  @Test
+  void repeat_outOfRange_isRefusedWithItsValue() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new BenchRunner.Options(Path.of("p"), Path.of("o"), 10, 1, List.of("lanes"), "python3", 50, 0));
+    assertEquals("--repeat must be in [1, 50], was 0", e.getMessage());
   }
 
   @Test

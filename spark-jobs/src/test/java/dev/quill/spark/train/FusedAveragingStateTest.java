@@ -77,7 +77,7 @@ class FusedAveragingStateTest {
   void sparkSeconds_twoWorkersFourRounds_subtractsTheMeanWorkerTimePerRound() {
     // 4 rounds, 8 worker rounds: workers' steps 6.0 s and copies 0.4 s summed, i.e. 3.2 s counted once per round;
     // the jobs took 4.0 s, so 0.8 s went to Spark.
-    AveragingTimes t = new AveragingTimes(4, 0.3, 4.0, 8, 6.0, 0.4);
+    AveragingTimes t = new AveragingTimes(4, 0.3, 4.0, 8, 6.0, 0.4, 0);
 
     assertEquals(0.8, t.sparkSeconds(), 1e-12);
   }

@@ -106,6 +106,52 @@ class SparkVsSingleJvmIT {
     assertEquals(16, trainer.network().getIterationCount());
     assertEquals(local.score(), trainer.score(), 1e-4);
     assertEquals(2, trainer.averagingTimes().rounds(), "one round per epoch");
+    assertEquals(1, trainer.averagingTimes().stateKept(), "epoch 2 continues from the state the worker kept");
+  }
+
+  /**
+   * A one-worker round sends no state when the worker kept the driver's state; when the worker is gone (as on a new
+   * executor) or the driver's network was changed between epochs, the state travels again and training still equals
+   * the single-JVM fused training with the same change.
+   */
+  @Test
+  void fusedApproach_oneWorker_lostWorkerAndChangedDriverState_stillEqualSingleJvm() {
+    MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 7, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
+    ExampleBlock block = examples(5 * 32 + 9);
+    MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
+    local.init();
+    float[] initial = local.params().dup().data().asFloat();
+    // After epoch 2 the parameters are halved (as a warm start or a user's edit between epochs would change them).
+    LocalTrainer.fit(local, block, 32, 4, 9L, null, s -> {
+      if (s.epoch() == 2) {
+        local.params().muli(0.5f);
+      }
+    }, dev.quill.train.FusedStep.forNetwork(local));
+
+    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 4, 32, 1e-2, 3, "fused");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
+    // The executor builds the worker while it "encodes" the partition, as the jobs' encoders do.
+    WorkerWarmup warmup = trainer.warmup();
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(List.of(block), 1).map(b -> {
+      warmup.start();
+      return b;
+    }).cache();
+    blocks.count();
+    assertTrue(warmup.active());
+    assertTrue(FusedAveraging.hasWorker(trainer.warmup().spec(), 0), "the worker is built ahead of the first round");
+    trainer.fitEpoch(blocks, 1);
+    FusedAveraging.dropWorkers();
+    trainer.fitEpoch(blocks, 2);
+    trainer.network().params().muli(0.5f);
+    trainer.fitEpoch(blocks, 3);
+    trainer.fitEpoch(blocks, 4);
+
+    SameTraining.assertSameParametersAndAdamState(initial, local, trainer.network(), 1e-5f);
+    assertEquals(4 * 6, trainer.network().getIterationCount());
+    assertEquals(4, trainer.averagingTimes().rounds());
+    // Epoch 2 found no worker and ran again with the state; epoch 3 had a changed state; epoch 4 sent none.
+    assertEquals(1, trainer.averagingTimes().stateKept());
   }
 
   @Test
