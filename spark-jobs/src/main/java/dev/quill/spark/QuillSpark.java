@@ -1,6 +1,7 @@
 package dev.quill.spark;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.spark.train.RegisteredExecutors;
 import dev.quill.spark.train.WorkerLanes;
 import dev.quill.train.BlasKernels;
 import org.apache.spark.SparkConf;
@@ -53,6 +54,12 @@ public final class QuillSpark {
     conf.setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     // The fused trainer reads it (WorkerLanes): only its training stage claims the lanes' cores.
     conf.setIfMissing(WorkerLanes.KEY, config.workerLanes());
+    // ... and, for auto on masters whose executors' size the configuration does not name, the registered executors'.
+    String listeners = conf.get("spark.extraListeners", "").trim();
+    String registered = RegisteredExecutors.class.getName();
+    if (!java.util.Arrays.asList(listeners.split("\\s*,\\s*")).contains(registered)) {
+      conf.set("spark.extraListeners", listeners.isEmpty() ? registered : listeners + "," + registered);
+    }
     conf.setIfMissing("spark.sql.parquet.compression.codec", "snappy");
     // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
     // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.

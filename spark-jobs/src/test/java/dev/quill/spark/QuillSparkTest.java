@@ -49,6 +49,16 @@ class QuillSparkTest {
   }
 
   @Test
+  void theRegisteredExecutorsListenerIsAddedOnceBesideTheUsersListeners() {
+    String mine = dev.quill.spark.train.RegisteredExecutors.class.getName();
+    assertEquals(mine, QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).get("spark.extraListeners"));
+    SparkConf users = new SparkConf(false).set("spark.extraListeners", "com.example.Audit");
+    assertEquals("com.example.Audit," + mine, QuillSpark.configure(users, CONFIG, "t", null).get("spark.extraListeners"));
+    SparkConf twice = QuillSpark.configure(QuillSpark.configure(new SparkConf(false), CONFIG, "t", null), CONFIG, "t", null);
+    assertEquals(mine, twice.get("spark.extraListeners"));
+  }
+
+  @Test
   void workerLanesOtherThanAutoOrOneTo256AreRejectedNamingTheKey() {
     for (String bad : new String[] {"0", "257", "two", "-1"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SparkConfig("local[2]", 4, 1, bad));

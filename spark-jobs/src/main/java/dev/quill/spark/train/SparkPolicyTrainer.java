@@ -137,7 +137,7 @@ public final class SparkPolicyTrainer {
    * (spark-submit, {@code QuillSpark}), else the job's ({@link WorkerLanes#use}), resolved by {@link WorkerLanes#resolve}.
    */
   public static int configuredLanes(JavaSparkContext sc) {
-    return WorkerLanes.resolve(sc.getConf(), sc.getLocalProperty(WorkerLanes.KEY));
+    return WorkerLanes.resolve(sc.getConf(), sc.getLocalProperty(WorkerLanes.KEY), RegisteredExecutors.smallest());
   }
 
   /**

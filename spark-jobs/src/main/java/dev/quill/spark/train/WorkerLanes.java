@@ -18,8 +18,13 @@ import org.apache.spark.resource.TaskResourceRequests;
  * cores); else the number {@value #KEY} names in the Spark configuration or, failing that, in the job ({@link #use});
  * else, for {@code auto}, the cores of one executor: {@code N} of
  * {@code local[N]} (the machine's processors for {@code local[*]}), {@code C} of {@code local-cluster[W, C, M]},
- * else {@code spark.executor.cores}, else 1 (the executors' size is not known to the driver). Without either,
+ * else {@code spark.executor.cores}, else the smallest executor registered so far ({@link RegisteredExecutors}: a
+ * standalone executor without {@code spark.executor.cores} takes all its worker's cores), else 1. Without either,
  * 1: one averaged worker per core, as DL4J's parameter averaging runs.
+ *
+ * <p>With dynamic allocation on, Spark 3.5 cannot give a stage's tasks more cores than {@code spark.task.cpus} without
+ * asking for new executors, so {@code auto} means 1 lane there and a number above 1 is refused: such tasks would run
+ * their lanes on cores the scheduler gave to other tasks. {@code spark.task.cpus} still works.
  *
  * <p>Only the training stage claims the lanes' cores. On a local master the workers are cut to {@code cores / lanes}
  * partitions, so they all run at once and nothing else runs beside them. On a cluster master (standalone,
@@ -51,14 +56,28 @@ public final class WorkerLanes {
    * ({@link #use}) or {@code null} (see the class comment).
    */
   public static int resolve(SparkConf conf, String jobSetting) {
+    return resolve(conf, jobSetting, Optional.empty());
+  }
+
+  /**
+   * Lanes per worker as {@link #resolve(SparkConf, String)}, where {@code registeredCores} are the cores of the
+   * smallest executor registered with the application ({@link RegisteredExecutors#smallest}), if known.
+   */
+  public static int resolve(SparkConf conf, String jobSetting, Optional<Integer> registeredCores) {
     int taskCpus = taskCpus(conf);
     if (taskCpus > 1) {
       return taskCpus;
     }
     String value = conf.get(KEY, jobSetting == null ? "1" : jobSetting).trim();
+    boolean dynamic = !isLocal(master(conf)) && conf.getBoolean("spark.dynamicAllocation.enabled", false);
     if (!SparkConfig.AUTO_LANES.equals(value)) {
       int lanes = parse(value, "spark.workerLanes");
-      Optional<Integer> cores = executorCores(conf);
+      if (lanes > 1 && dynamic) {
+        throw new IllegalArgumentException("spark.workerLanes=" + lanes + " needs each training task to claim " + lanes
+            + " cores, which Spark cannot schedule with spark.dynamicAllocation.enabled=true: set spark.task.cpus="
+            + lanes + " (every task then claims " + lanes + " cores), or spark.workerLanes=1 or auto");
+      }
+      Optional<Integer> cores = executorCores(conf, registeredCores);
       if (cores.isPresent() && lanes > cores.get() && !isLocal(master(conf))) {
         throw new IllegalArgumentException("spark.workerLanes=" + lanes + " is more than the " + cores.get()
             + " cores of an executor (" + master(conf) + "): a worker's task could never be scheduled; use at most "
@@ -66,7 +85,7 @@ public final class WorkerLanes {
       }
       return lanes;
     }
-    return executorCores(conf).orElse(1);
+    return dynamic ? 1 : executorCores(conf, registeredCores).orElse(1);
   }
 
   /**
@@ -89,8 +108,11 @@ public final class WorkerLanes {
     return Optional.of(new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(lanes)).build());
   }
 
-  /** Cores of one executor, where the configuration says: {@code local[N]}, {@code local-cluster}, executor cores. */
-  static Optional<Integer> executorCores(SparkConf conf) {
+  /**
+   * Cores of one executor, where the configuration says ({@code local[N]}, {@code local-cluster}, executor cores), else
+   * {@code registered} (the smallest registered executor's).
+   */
+  static Optional<Integer> executorCores(SparkConf conf, Optional<Integer> registered) {
     String master = master(conf);
     Matcher local = LOCAL.matcher(master);
     if (local.matches()) {
@@ -102,7 +124,7 @@ public final class WorkerLanes {
       return Optional.of(Integer.parseInt(cluster.group(1)));
     }
     return conf.contains("spark.executor.cores") ? Optional.of(parse(conf.get("spark.executor.cores"), "spark.executor.cores"))
-        : Optional.empty();
+        : registered;
   }
 
   static boolean isLocal(String master) {

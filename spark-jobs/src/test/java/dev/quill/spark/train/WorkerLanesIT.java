@@ -53,6 +53,7 @@ class WorkerLanesIT {
     assertNotNull(home, "SPARK_HOME must be set (the failsafe configuration sets it to target/spark-home)");
     Files.createDirectories(Path.of(home, "jars"));
     trainAndCompare(builder("local-cluster[1,2,1024]").config(WorkerLanes.KEY, "auto")
+        .config("spark.extraListeners", RegisteredExecutors.class.getName())
         .config("spark.executor.extraClassPath", System.getProperty("java.class.path")), true);
   }
 
@@ -118,6 +119,8 @@ class WorkerLanesIT {
           "training stage with a task resource profile: " + profiled + ", stage profiles " + profiles);
       if (profiled) {
         assertTrue(profiles.contains(0), "the other stage keeps the default profile: " + profiles);
+        // The listener QuillSpark registers saw the executor register with its 2 cores (what auto uses on standalone).
+        assertEquals(java.util.Optional.of(2), RegisteredExecutors.smallest());
       }
     } finally {
       LocalSpark.stop(spark);
