@@ -8,11 +8,15 @@
 #          a policy that grasps in >= 80 % of 100 evaluation episodes (local mode: 94 %);
 #   run 2  conf/linear.yaml (scaled down by --set) while one executor process is killed with SIGKILL during
 #          training (after the first epoch event): Spark relaunches the executor, retries the lost tasks, and
-#          the run must still exit 0 with all epochs trained and a policy within 30 % of the expert's return.
-# It stops only the processes it started, by PID, also on failure or Ctrl-C. Exit status 0 = both runs passed.
+#          the run must still exit 0 with all epochs trained and a policy within 30 % of the expert's return;
+#   run 3  the two Workers are stopped and one Worker with 2 cores started; conf/linear.yaml (scaled down) must
+#          train with spark.workerLanes auto as 1 worker x 2 lanes (the executor's cores read from its
+#          registration, no spark.executor.cores; the training stage claims both through a task resource
+#          profile) and exit 0 with all epochs and a policy within 30 % of the expert's return.
+# It stops only the processes it started, by PID, also on failure or Ctrl-C. Exit status 0 = every run passed.
 #
 # Usage: src/cluster/standalone-test.sh [WORK_DIR]   (default: spark-jobs/target/standalone-test)
-#        QUILL_CLUSTER_RUNS=2 src/cluster/standalone-test.sh   (only the kill run)
+#        QUILL_CLUSTER_RUNS=2 src/cluster/standalone-test.sh   (only the kill run; "3" only the lanes run)
 # Needs: a built project (mvn package; the script builds it when the jar is missing), java 17, python3.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,7 +25,7 @@ JAR="$ROOT/spark-jobs/target/quill-spark-jobs.jar"
 SPARK_CP="$ROOT/spark-jobs/target/spark-classpath.txt"
 WORK="${1:-$ROOT/spark-jobs/target/standalone-test}"
 # Run 2 is the small linear task, so that the kill lands in a short training run.
-RUNS="${QUILL_CLUSTER_RUNS:-1 2}"  # which runs to do (for debugging one of them)
+RUNS="${QUILL_CLUSTER_RUNS:-1 2 3}"  # which runs to do (for debugging one of them)
 KILL_SETS=(--set task.episodes=400 --set train.epochs=8 --set eval.episodes=50)
 
 log() { echo "[standalone-test $(date +%H:%M:%S)] $*" >&2; }
@@ -138,8 +142,7 @@ if [[ " $RUNS " == *" 1 "* ]]; then
   check_run run1 "$rc" 30 0.8 1.0
   log "run 1 passed"
 fi
-[[ " $RUNS " == *" 2 "* ]] || { log "PASS"; exit 0; }
-
+if [[ " $RUNS " == *" 2 "* ]]; then
 log "run 2: linear, one executor killed with SIGKILL during training"
 submit run2 conf/linear.yaml "${KILL_SETS[@]}" > "$WORK/logs/run2.log" 2>&1 &
 SUBMIT_PID=$!
@@ -167,4 +170,29 @@ grep -q "Lost executor" "$WORK/logs/run2.log" || fail "the driver log does not s
 launched=$(grep -c "Launching executor" "$WORK/logs/master.log")
 [ "$launched" -ge 3 ] || fail "the master launched $launched executors; expected a replacement for the killed one"
 log "run 2 passed: Spark recovered from the killed executor"
+fi
+
+if [[ " $RUNS " == *" 3 "* ]]; then
+  log "run 3: one Worker with 2 cores, spark.workerLanes auto"
+  for pid in "${WORKER_PIDS[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  java -Xmx512m "${JVM_OPTS[@]}" -cp "$CP" org.apache.spark.deploy.worker.Worker \
+    --host 127.0.0.1 --cores 2 --memory 3g --work-dir "$WORK/worker-3" --webui-port "$(free_port)" "$MASTER" \
+    > "$WORK/logs/worker-3.log" 2>&1 &
+  STARTED+=($!)
+  WORKER_PIDS=("$!")
+  wait_for_line "$WORK/logs/worker-3.log" "Successfully registered with master" 120 "Worker 3"
+  rc=0
+  submit run3 conf/linear.yaml "${KILL_SETS[@]}" > "$WORK/logs/run3.log" 2>&1 || rc=$?
+  check_run run3 "$rc" 8 0.0 0.3
+  python3 - "$WORK/run3/metrics.json" <<'PY' || fail "run 3 did not train as 1 worker x 2 lanes (log: $WORK/logs/run3.log)"
+import json, sys
+t = json.load(open(sys.argv[1]))["train"]
+print(f"  run3: {t['workers']} worker(s) x {t['lanesPerWorker']} lane(s)")
+assert (t["workers"], t["lanesPerWorker"]) == (1, 2), t
+PY
+  log "run 3 passed: auto lanes from the registered executor's cores"
+fi
 log "PASS"

@@ -38,19 +38,23 @@ class BenchRunnerTest {
   void repeatedRounds_rowsShowMediansAndRanges_ratiosPairRunsOfTheSameRound() {
     BenchRunner.Options three = new BenchRunner.Options(Path.of("peers"), Path.of("out"), 200_000, 3,
         List.of("lanes", "local[1]", "local[2]-lanes"), "python3", 50, 3);
-    List<BenchRunner.Row> rows = List.of(
-        new BenchRunner.Row("peer", "PyTorch peer", 25_000, 25_000, 4.0, 450, 1),
-        new BenchRunner.Row("lanes", "lanes", 40_000, 41_000, 4.02, 1700, 1),
-        new BenchRunner.Row("local[1]", "Spark local[1]", 30_000, 31_000, 4.01, 1800, 1),
-        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 38_000, 39_000, 4.03, 1900, 1),
-        new BenchRunner.Row("peer", "PyTorch peer", 30_000, 30_000, 4.0, 460, 2),
-        new BenchRunner.Row("lanes", "lanes", 60_000, 61_000, 4.04, 1750, 2),
-        new BenchRunner.Row("local[1]", "Spark local[1]", 40_000, 41_000, 4.03, 1800, 2),
-        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 62_000, 63_000, 4.01, 1900, 2),
-        new BenchRunner.Row("peer", "PyTorch peer", 20_000, 20_000, 4.0, 440, 3),
-        new BenchRunner.Row("lanes", "lanes", 50_000, 51_000, 4.00, 1720, 3),
+    // Per round: peer, lanes, local[1], local[2]-lanes as (ex/s, held-out loss, peak RSS); last epoch = ex/s + 1,000.
+    List<BenchRunner.Row> rows = new java.util.ArrayList<>();
+    double[][][] rounds = {
+        {{25_000, 4.0, 450}, {40_000, 4.02, 1700}, {30_000, 4.01, 1800}, {38_000, 4.03, 1900}},
+        {{30_000, 4.0, 460}, {60_000, 4.04, 1750}, {40_000, 4.03, 1800}, {62_000, 4.01, 1900}},
         // local[1] failed in round 3: its ratios pair rounds 1 and 2 only.
-        new BenchRunner.Row("local[2]-lanes", "Spark lanes", 48_000, 49_000, 4.02, 1950, 3));
+        {{20_000, 4.0, 440}, {50_000, 4.00, 1720}, null, {48_000, 4.02, 1950}}};
+    String[][] modes = {{"peer", "PyTorch peer"}, {"lanes", "lanes"}, {"local[1]", "Spark local[1]"},
+        {"local[2]-lanes", "Spark lanes"}};
+    for (int r = 0; r < rounds.length; r++) {
+      for (int m = 0; m < modes.length; m++) {
+        double[] v = rounds[r][m];
+        if (v != null) {
+          rows.add(new BenchRunner.Row(modes[m][0], modes[m][1], v[0], v[0] + 1_000, v[1], v[2], r + 1));
+        }
+      }
+    }
 
     String table = BenchRunner.render(rows, three, 100_000, Optional.of("SkylakeX"));
 

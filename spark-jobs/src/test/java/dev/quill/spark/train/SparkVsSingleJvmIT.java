@@ -52,6 +52,17 @@ class SparkVsSingleJvmIT {
     return SameTraining.mlpExamples(n, 7, 5);
   }
 
+  /** The fused tests' policy: 5 state dims, 3 heads of 7 bins, two hidden layers of 16, Adam 1e-2. */
+  private static MultiLayerConfiguration fusedConf() {
+    return PolicyNetworks.factorized(5, 3, 7, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
+  }
+
+  private static MultiLayerNetwork initialized(MultiLayerConfiguration conf) {
+    MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+    net.init();
+    return net;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"direct", "export"})
   void oneWorker_averagingEveryStep_equalsSingleJvmFit(String approach) {
@@ -86,10 +97,9 @@ class SparkVsSingleJvmIT {
 
   @Test
   void fusedApproach_oneWorkerTwoEpochs_equalsSingleJvmDl4jFit() {
-    MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 7, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
+    MultiLayerConfiguration conf = fusedConf();
     ExampleBlock block = examples(7 * 32 + 5);
-    MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
-    local.init();
+    MultiLayerNetwork local = initialized(conf);
     float[] initial = local.params().dup().data().asFloat();
     LocalTrainer.fit(local, block, 32, 2, 9L, null, null, false);
 
@@ -116,10 +126,9 @@ class SparkVsSingleJvmIT {
    */
   @Test
   void fusedApproach_oneWorker_lostWorkerAndChangedDriverState_stillEqualSingleJvm() {
-    MultiLayerConfiguration conf = PolicyNetworks.factorized(5, 3, 7, List.of(16, 16), new Adam(1e-2), 42, DataType.FLOAT);
+    MultiLayerConfiguration conf = fusedConf();
     ExampleBlock block = examples(5 * 32 + 9);
-    MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
-    local.init();
+    MultiLayerNetwork local = initialized(conf);
     float[] initial = local.params().dup().data().asFloat();
     // After epoch 2 the parameters are halved (as a warm start or a user's edit between epochs would change them).
     LocalTrainer.fit(local, block, 32, 4, 9L, null, s -> {
