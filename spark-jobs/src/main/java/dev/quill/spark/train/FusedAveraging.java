@@ -133,7 +133,10 @@ final class FusedAveraging {
       RoundResult result = runRound(blocks, epoch, round, frequency, in, keep ? token - 1 : NO_TOKEN, token, t0);
       if (result.sum.missing > 0) {
         // The worker did not hold the state (see the class comment): run the round again with it.
-        result = runRound(blocks, epoch, round, frequency, in, NO_TOKEN, token, t0);
+        RoundResult missed = result;
+        result = runRound(blocks, epoch, round, frequency, in, NO_TOKEN, token, System.nanoTime());
+        result = new RoundResult(result.sum, missed.driverSeconds + result.driverSeconds,
+            missed.jobSeconds + result.jobSeconds);
         keep = false;
       }
       State sum = result.sum;
@@ -158,7 +161,7 @@ final class FusedAveraging {
     }
   }
 
-  /** A round's sum over workers and the driver's wall time before and inside its Spark job. */
+  /** A round's sum over workers and the driver's wall time before and inside its Spark job(s). */
   private record RoundResult(State sum, double driverSeconds, double jobSeconds) {}
 
   /**
