@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 
@@ -31,6 +32,12 @@ public final class RegisteredExecutors extends SparkListener {
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
     cores.remove(removed.executorId());
+  }
+
+  /** The application's executors are gone with it: a later context without this listener must not see them. */
+  @Override
+  public void onApplicationEnd(SparkListenerApplicationEnd end) {
+    cores = new ConcurrentHashMap<>();
   }
 
   /** The cores of the smallest registered executor, or empty when none has registered (or no listener runs). */

@@ -64,6 +64,9 @@ class WorkerLanesTest {
     assertEquals(Optional.of(2), RegisteredExecutors.smallest());
     listener.onExecutorRemoved(new SparkListenerExecutorRemoved(0L, "2", "lost"));
     assertEquals(Optional.of(4), RegisteredExecutors.smallest());
+    listener.onApplicationEnd(new org.apache.spark.scheduler.SparkListenerApplicationEnd(0L));
+    assertEquals(Optional.empty(), RegisteredExecutors.smallest(), "the application's executors end with it");
+    listener.onExecutorAdded(added("3", 8));
     new RegisteredExecutors(new SparkConf(false));
     assertEquals(Optional.empty(), RegisteredExecutors.smallest(), "a new application starts with none");
   }
