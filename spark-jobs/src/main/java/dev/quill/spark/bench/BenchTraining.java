@@ -118,8 +118,11 @@ public final class BenchTraining {
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
       long[] cpuMark = {tmx.getCurrentThreadCpuTime(), 0};
       long[] processMark = {processCpuNanos(), 0};
+      ThreadCpu.Brackets threads = new ThreadCpu.Brackets();
+      threads.start();
       List<EpochStats> scored = new ArrayList<>();
       LocalTrainer.fit(net, trainBlock, batch, epochs, seed, null, s -> {
+        threads.stop();
         cpuMark[1] += tmx.getCurrentThreadCpuTime() - cpuMark[0];
         processMark[1] += processCpuNanos() - processMark[0];
         EpochStats full = new EpochStats(s.epoch(), s.trainLoss(), net.score(held, false), s.seconds(), s.examples());
@@ -127,7 +130,9 @@ public final class BenchTraining {
         scored.add(full);
         cpuMark[0] = tmx.getCurrentThreadCpuTime();
         processMark[0] = processCpuNanos();
+        threads.start();
       }, step);
+      putThreadCpu(mode, threads, metrics);
       metrics.put("examples_per_process_cpu_s", trainBlock.size() * (double) epochs / (processMark[1] / 1e9));
       System.out.printf("[%s] %.0f examples per process CPU second%n", mode, metrics.get("examples_per_process_cpu_s"));
       stats = scored;
@@ -217,10 +222,13 @@ public final class BenchTraining {
       dev.quill.train.BlasKernels.checkBeforeTraining();
       List<EpochStats> stats = new ArrayList<>();
       long processCpu = 0;
+      ThreadCpu.Brackets threads = new ThreadCpu.Brackets();
       for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
+        threads.start();
         trainer.fitEpoch(blocks, epoch);
+        threads.stop();
         processCpu += processCpuNanos() - c0;
         double seconds = (System.nanoTime() - t0) / 1e9;
         EpochStats s = new EpochStats(epoch, trainer.score(), trainer.network().score(held, false), seconds, examples);
@@ -228,6 +236,7 @@ public final class BenchTraining {
         stats.add(s);
       }
       metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
+      putThreadCpu(label, threads, metrics);
       System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
       AveragingTimes t = trainer.averagingTimes();
       if (t.rounds() > 0) {
@@ -248,6 +257,19 @@ public final class BenchTraining {
       return stats;
     } finally {
       dev.quill.util.AtomicFiles.deleteRecursively(export);
+    }
+  }
+
+  /**
+   * Prints and records ({@code thread_cpu_s}) the CPU seconds of this JVM's threads inside the timed epochs, by thread
+   * name (the lanes, Spark's task and scheduler threads, the JIT's compiler threads, GC): where a row's CPU beyond the
+   * steps goes. Held-out scoring between epochs is outside the brackets.
+   */
+  private static void putThreadCpu(String label, ThreadCpu.Brackets threads, Map<String, Object> metrics) {
+    Map<String, Double> seconds = threads.seconds(8);
+    if (!seconds.isEmpty()) {
+      metrics.put("thread_cpu_s", seconds);
+      System.out.printf("[%s] CPU by thread inside the epochs: %s%n", label, ThreadCpu.render(seconds));
     }
   }
 
