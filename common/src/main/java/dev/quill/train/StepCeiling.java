@@ -1,5 +1,8 @@
 package dev.quill.train;
 
+import java.util.Arrays;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,20 +41,120 @@ public final class StepCeiling {
    */
   public static Result measure(MultiLayerNetwork network, int batch, int cores) {
     NativeThreads.set(1);
+    double gemmMs = best(gemms(network, batch));
+    FlatAdam adam = FlatAdam.forNetwork(network);
+    INDArray params = network.params().dup();
+    INDArray[] gradient = {Nd4j.rand(DataType.FLOAT, params.shape()).muli(1e-3)};
+    LanePool pool = new LanePool(1);
+    double adamMs = best(() -> adam.apply(gradient, 1, params, 0, 0, pool));
+    return new Result(gemmMs, adamMs, cores, batch, cores * batch / (gemmMs + adamMs) * 1e3);
+  }
+
+  /**
+   * The step's GEMMs run on several threads at once, each on its own matrices of {@code rows} rows.
+   *
+   * @param threads threads that ran at the same time, one BLAS thread each
+   * @param rows minibatch rows of each thread's GEMMs
+   * @param msPerStep best wall time of one step's GEMMs on every thread (the slowest thread's)
+   */
+  public record Together(int threads, int rows, double msPerStep) {
+    /** Examples per second of all threads together, {@code threads * rows / msPerStep}: GEMMs only, no Adam. */
+    public double examplesPerSecond() {
+      return threads * rows / msPerStep * 1e3;
+    }
+  }
+
+  /**
+   * Measures what {@link #measure} assumes: it times the step's GEMMs on one thread and multiplies by the cores, but
+   * cores that share a physical core, caches or memory bandwidth (a virtual machine's vCPUs) do less together. Here
+   * {@code threads} threads run the GEMMs of {@code network} at the same time, each on its own matrices of {@code rows}
+   * rows: with {@code rows} the minibatch, the cores' real combined speed; with the minibatch divided by the threads,
+   * the shapes that data-parallel lanes ({@link FusedPolicyStep}) multiply. The network is not changed.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1} or {@code rows < 1}
+   */
+  public static Together gemmsTogether(MultiLayerNetwork network, int rows, int threads) {
+    if (threads < 1 || rows < 1) {
+      throw new IllegalArgumentException("threads and rows must be >= 1, got " + threads + " and " + rows);
+    }
+    NativeThreads.set(1);
+    Runnable[] work = new Runnable[threads];
+    for (int k = 0; k < threads; k++) {
+      work[k] = gemms(network, rows);
+    }
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    double[] best = {Double.MAX_VALUE};
+    Thread[] helpers = new Thread[threads - 1];
+    Throwable[] failure = new Throwable[threads];
+    for (int k = 1; k < threads; k++) {
+      int lane = k;
+      helpers[k - 1] = new Thread(() -> {
+        try {
+          runTogether(work[lane], barrier, null);
+        } catch (Throwable e) {
+          failure[lane] = e;
+          barrier.reset();
+        }
+      }, "quill-ceiling-" + k);
+      helpers[k - 1].setDaemon(true);
+      helpers[k - 1].start();
+    }
+    try {
+      runTogether(work[0], barrier, best);
+      for (Thread t : helpers) {
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while measuring the GEMMs together", e);
+    } catch (BrokenBarrierException e) {
+      throw new IllegalStateException("a GEMM thread failed", Arrays.stream(failure)
+          .filter(f -> f != null && !(f instanceof BrokenBarrierException)).findFirst().orElse(e));
+    } catch (RuntimeException e) {
+      barrier.reset(); // the helpers stop waiting for this thread
+      throw e;
+    }
+    return new Together(threads, rows, best[0]);
+  }
+
+  /** One thread's part of {@link #gemmsTogether}: warm up, then repeats that start and end at the barrier. */
+  private static void runTogether(Runnable work, CyclicBarrier barrier, double[] best)
+      throws InterruptedException, BrokenBarrierException {
+    for (int i = 0; i < CALLS; i++) {
+      work.run();
+    }
+    for (int r = 0; r < REPEATS; r++) {
+      barrier.await();
+      long start = System.nanoTime();
+      for (int i = 0; i < CALLS; i++) {
+        work.run();
+      }
+      barrier.await();
+      if (best != null) {
+        best[0] = Math.min(best[0], (System.nanoTime() - start) / 1e6 / CALLS);
+      }
+    }
+  }
+
+  /**
+   * One step's GEMMs of {@code network}'s dense layers at {@code rows} rows, on matrices of their own: per layer the
+   * forward product, the weight gradient and (past the first layer) the input gradient. The products go straight to
+   * OpenBLAS, as the fused step calls them ({@link Cblas}), so this is their bare cost.
+   */
+  private static Runnable gemms(MultiLayerNetwork network, int rows) {
     LayerViews views = new LayerViews(network, 0);
     int layers = views.nIn.length;
-    // Per layer: activations, weights, output, delta, dW, dX. The products go straight to OpenBLAS, as the fused step
-    // calls them (Cblas), so the ceiling is their bare cost.
+    // Per layer: activations, weights, output, delta, dW, dX.
     Cblas.Matrix[][] m = new Cblas.Matrix[layers][];
     for (int i = 0; i < layers; i++) {
-      m[i] = new Cblas.Matrix[] {Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, batch, views.nIn[i])),
+      m[i] = new Cblas.Matrix[] {Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, rows, views.nIn[i])),
           Cblas.Matrix.of(views.weights[i].dup('f')),
-          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {batch, views.nOut[i]}, 'c')),
-          Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, batch, views.nOut[i])),
+          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {rows, views.nOut[i]}, 'c')),
+          Cblas.Matrix.of(Nd4j.rand(DataType.FLOAT, rows, views.nOut[i])),
           Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f')),
-          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {batch, views.nIn[i]}, 'c'))};
+          Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {rows, views.nIn[i]}, 'c'))};
     }
-    double gemmMs = best(() -> {
+    return () -> {
       for (int i = 0; i < layers; i++) {
         Cblas.gemm(m[i][0], false, m[i][1], false, 0f, m[i][2]);
         Cblas.gemm(m[i][0], true, m[i][3], false, 0f, m[i][4]);
@@ -59,13 +162,7 @@ public final class StepCeiling {
           Cblas.gemm(m[i][3], false, m[i][1], true, 0f, m[i][5]);
         }
       }
-    });
-    FlatAdam adam = FlatAdam.forNetwork(network);
-    INDArray params = network.params().dup();
-    INDArray[] gradient = {Nd4j.rand(DataType.FLOAT, params.shape()).muli(1e-3)};
-    LanePool pool = new LanePool(1);
-    double adamMs = best(() -> adam.apply(gradient, 1, params, 0, 0, pool));
-    return new Result(gemmMs, adamMs, cores, batch, cores * batch / (gemmMs + adamMs) * 1e3);
+    };
   }
 
   private static double best(Runnable work) {

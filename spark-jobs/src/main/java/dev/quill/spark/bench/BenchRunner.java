@@ -72,19 +72,28 @@ public final class BenchRunner {
       }
       List<Row> rows = new ArrayList<>();
       Optional<String> chosen = BlasKernels.chooseForThisCpu();
-      double ceiling = measureCeiling(o, train, held, chosen);
+      Ceiling ceiling = measureCeiling(o, train, held, chosen);
       for (int round = 1; round <= o.repeat(); round++) {
         if (o.repeat() > 1) {
           System.out.printf("--- round %d of %d ---%n", round, o.repeat());
         }
         runRound(o, train, held, chosen, round, rows);
       }
-      String table = render(rows, o, ceiling, chosen);
+      String table = render(rows, o, ceiling.examplesPerSecond(), chosen) + ceiling.together();
       Files.writeString(o.out().resolve("summary.md"), table);
       return table;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Who set {@code OPENBLAS_CORETYPE} for the peer's first row: {@code bin/quill} exports {@code QUILL_BLAS_KERNELS_BY=launcher}
+   * when it chose the kernels itself because the machine set none.
+   */
+  static String kernelsSetBy(String by) {
+    return "launcher".equals(by) ? "as Quill's launcher chose them for this CPU (the machine sets none)"
+        : "as this machine sets them";
   }
 
   /** One round: the peers, then every Quill mode, each in its own process; their rows are added to {@code rows}. */
@@ -97,7 +106,8 @@ public final class BenchRunner {
     String machineKernels = System.getenv(BlasKernels.ENV);
     runPeer(o, train, held, "peer", machineKernels == null || machineKernels.isBlank()
         ? "PyTorch peer (bc_torch.py), OpenBLAS's own kernel detection (" + peerKernels(o, Map.of()) + ")"
-        : "PyTorch peer (bc_torch.py), OpenBLAS kernels as this machine sets them (" + BlasKernels.ENV + "=" + machineKernels + ")",
+        : "PyTorch peer (bc_torch.py), OpenBLAS kernels " + kernelsSetBy(System.getenv("QUILL_BLAS_KERNELS_BY")) + " ("
+            + BlasKernels.ENV + "=" + machineKernels + ")",
         Map.of(), round, rows);
     if (machineKernels != null && !machineKernels.isBlank()) {
       Map<String, String> own = new LinkedHashMap<>();
@@ -139,17 +149,39 @@ public final class BenchRunner {
    * The practical ceiling measured on this machine, in its own JVM with Quill's kernels ({@link StepCeiling}), or
    * the reference machine's if that fails.
    */
-  private static double measureCeiling(Options o, Path train, Path held, Optional<String> chosen) throws IOException {
+  private static Ceiling measureCeiling(Options o, Path train, Path held, Optional<String> chosen) throws IOException {
     Path json = o.out().resolve("bc_quill_ceiling.json");
     List<String> cmd = workerCommand(List.of(), BenchTraining.CEILING, o.averagingFrequency(), train, held, 1, json);
     Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE"));
     chosen.ifPresent(k -> env.put(BlasKernels.ENV, k));
     if (exec(cmd, env) == 0) {
-      return Json.MAPPER.readTree(json.toFile()).path("metrics").path("examples_per_s").asDouble();
+      com.fasterxml.jackson.databind.JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
+      return new Ceiling(m.path("examples_per_s").asDouble(), together(m.path("cores").asInt(), m.path("gemm_ms").asDouble(),
+          m.path("gemm_together_ms").asDouble(), m.path("gemm_together_lane_rows").asInt(),
+          m.path("gemm_together_lane_ms").asDouble()));
     }
     System.out.println("WARNING: measuring the ceiling failed; the table uses the reference machine's "
         + REFERENCE_CEILING_EXAMPLES_PER_S);
-    return REFERENCE_CEILING_EXAMPLES_PER_S;
+    return new Ceiling(REFERENCE_CEILING_EXAMPLES_PER_S, "");
+  }
+
+  /** The ceiling's examples/s and the line on the GEMMs measured on every core at once ({@link #together}). */
+  private record Ceiling(double examplesPerSecond, String together) {}
+
+  /**
+   * The line under the table on what the ceiling assumes: the step's GEMMs on one thread ({@code aloneMs}), on every core
+   * at once at the full minibatch ({@code togetherMs}), and on every core at once at {@code laneRows} rows each
+   * ({@code laneMs}), the shapes of data-parallel lanes. The last gives the most that lanes (and so a one-worker Spark
+   * row) can gain over one core from the GEMMs: {@code aloneMs / laneMs}.
+   */
+  static String together(int cores, double aloneMs, double togetherMs, int laneRows, double laneMs) {
+    if (cores < 2 || !(togetherMs > 0) || !(laneMs > 0)) {
+      return "";
+    }
+    return String.format("the step's GEMMs on %d cores at once: %.2fx one core's speed at the full minibatch (%.3f ms per"
+        + " step each, %.3f ms alone); at %d rows each (the lanes' share) one step takes %.3f ms, so %d lanes can gain at"
+        + " most %.2fx over one core from the GEMMs%n", cores, cores * aloneMs / togetherMs, togetherMs, aloneMs, laneRows,
+        laneMs, cores, aloneMs / laneMs);
   }
 
   /**

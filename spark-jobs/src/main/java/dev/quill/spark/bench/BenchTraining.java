@@ -100,6 +100,15 @@ public final class BenchTraining {
       metrics.put("gemm_ms", c.gemmMs());
       metrics.put("adam_ms", c.adamMs());
       metrics.put("cores", c.cores());
+      // What the ceiling assumes, measured: the cores running the GEMMs at the same time, at the full minibatch and at
+      // the lanes' share of it.
+      StepCeiling.Together full = StepCeiling.gemmsTogether(net, batch, c.cores());
+      StepCeiling.Together lanes = StepCeiling.gemmsTogether(net, Math.max(1, batch / c.cores()), c.cores());
+      System.out.printf("[ceiling] the step's GEMMs on %d threads at once: %d rows each %.3f ms, %d rows each (the lanes'"
+          + " share) %.3f ms%n", c.cores(), full.rows(), full.msPerStep(), lanes.rows(), lanes.msPerStep());
+      metrics.put("gemm_together_ms", full.msPerStep());
+      metrics.put("gemm_together_lane_rows", lanes.rows());
+      metrics.put("gemm_together_lane_ms", lanes.msPerStep());
       metrics.put("blas_kernels", dev.quill.train.BlasKernels.describe());
       return Map.of("tool", "bc_quill", "params", Map.of("mode", mode, "batch_size", batch, "hidden", hidden, "bins", bins),
           "metrics", metrics);

@@ -87,4 +87,21 @@ class BenchRunnerTest {
     assertEquals("Quill single JVM, DL4J fit, 1 thread (before)", BenchRunner.rowName("dl4j", Optional.of("SkylakeX")));
     assertEquals(List.of("dl4j", "fused-1t", "fused-1t-vec"), BenchRunner.HISTORY_MODES);
   }
+
+  @Test
+  void peerRowSaysWhoSetTheKernels() {
+    assertEquals("as Quill's launcher chose them for this CPU (the machine sets none)",
+        BenchRunner.kernelsSetBy("launcher"));
+    assertEquals("as this machine sets them", BenchRunner.kernelsSetBy(null));
+  }
+
+  @Test
+  void togetherLineGivesTheCoresScalingAndTheLanesBound() {
+    // 2 cores: 8 ms alone, 10 ms each together at 256 rows -> 2 * 8 / 10 = 1.60x; 128 rows each in 5 ms -> 8 / 5 = 1.60x.
+    assertEquals("the step's GEMMs on 2 cores at once: 1.60x one core's speed at the full minibatch (10.000 ms per step each,"
+        + " 8.000 ms alone); at 128 rows each (the lanes' share) one step takes 5.000 ms, so 2 lanes can gain at most 1.60x"
+        + " over one core from the GEMMs" + System.lineSeparator(), BenchRunner.together(2, 8, 10, 128, 5));
+    assertEquals("", BenchRunner.together(1, 8, 8, 256, 8));
+    assertEquals("", BenchRunner.together(2, 8, 0, 128, 5));
+  }
 }
