@@ -3,7 +3,8 @@ package dev.quill.train;
 import java.util.SplittableRandom;
 
 /**
- * Gets the fused step's Java Vector API kernels ({@link VectorSoftmax}, {@link VectorRelu}) compiled before the
+ * Gets the fused step's Java Vector API kernels ({@link VectorSoftmax}, {@link VectorRelu}, {@link VectorAdam}) compiled
+ * before the
  * first minibatch uses them, once per JVM. Until the JIT's optimizing compiler has compiled them, Vector API code
  * runs as boxed Java fallbacks, orders of magnitude slower; in a training run that compilation happens while
  * every core is busy with the lanes (or Spark workers) running that slow code, so on the 2-vCPU reference machine
@@ -70,6 +71,15 @@ public final class KernelWarmup {
     done = true;
   }
 
+  /** A direct buffer of {@code n} floats in native order, filled with small Gaussian values. */
+  private static java.nio.ByteBuffer direct(int n, SplittableRandom rng) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(n * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+    for (int i = 0; i < n; i++) {
+      b.putFloat(i * Float.BYTES, (float) (0.01 * rng.nextGaussian()));
+    }
+    return b;
+  }
+
   /** Calls every kernel {@code calls} times on 4 rows of 256 floats, with and without the folded bias. */
   static double exercise(int calls) {
     int rows = 4;
@@ -85,13 +95,22 @@ public final class KernelWarmup {
       z[i] = (float) rng.nextGaussian();
       act[i] = (float) rng.nextGaussian();
     }
+    // Adam over 1,027 parameters (vector loop and scalar tail), with one gradient and with two lanes' gradients.
+    int n = 1027;
+    java.nio.ByteBuffer params = direct(n, rng);
+    java.nio.ByteBuffer[] oneLane = {direct(n, rng)};
+    java.nio.ByteBuffer[] twoLanes = {oneLane[0], direct(n, rng)};
+    float[] m = new float[n];
+    float[] v = new float[n];
+    float[] adam = {0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 1e-3f};
     double sum = 0;
     for (int c = 0; c < calls; c++) {
       sum += VectorSoftmax.run(z, delta, rows, width, labels, 0.01f, bias, biasGrad, 2);
       sum += VectorSoftmax.run(z, delta, rows, width, labels, 0.01f);
       ReluPass.forward(act, rows, width, bias);
       ReluPass.backward(delta, act, rows, width, biasGrad);
+      VectorAdam.update(c % 2 == 0 ? oneLane : twoLanes, params, m, v, 0, n, adam);
     }
-    return sum;
+    return sum + params.getFloat(0);
   }
 }

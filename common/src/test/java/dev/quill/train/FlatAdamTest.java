@@ -57,4 +57,36 @@ class FlatAdamTest {
     assertArrayEquals(one, twoSteps(2));
     assertArrayEquals(one, twoSteps(3));
   }
+
+  @Test
+  void apply_vectorPathGivesTheBitsOfThePlainLoops() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(SoftmaxLoss.vectorized(8), "needs --add-modules jdk.incubator.vector");
+    int n = 1027; // not a multiple of 8: every range ends in the scalar tail
+    for (int threads : new int[] {1, 2, 3}) {
+      float[][] vector = threeSteps(n, threads, true);
+      float[][] plain = threeSteps(n, threads, false);
+      assertArrayEquals(plain[0], vector[0], "parameters, " + threads + " thread(s)");
+      assertArrayEquals(plain[1], vector[1], "Adam state (m then v), " + threads + " thread(s)");
+    }
+    assertArrayEquals(threeSteps(n, 1, false)[0], threeSteps(n, 3, true)[0], "vector path split over 3 threads");
+  }
+
+  /** Parameters and flushed Adam state after three steps of two lanes' random gradients over {@code n} parameters. */
+  private static float[][] threeSteps(int n, int threads, boolean vector) {
+    AdamUpdater updater = new AdamUpdater(new Adam(0.01));
+    INDArray state = Nd4j.zeros(DataType.FLOAT, 1, 2 * n);
+    updater.setStateViewArray(state, new long[] {1, n}, 'c', true);
+    FlatAdam adam = new FlatAdam(updater, n, vector);
+    assertEquals(vector, adam.vectorized());
+    Nd4j.getRandom().setSeed(11);
+    INDArray params = Nd4j.randn(DataType.FLOAT, 1, n);
+    LanePool pool = new LanePool(threads);
+    for (int step = 0; step < 3; step++) {
+      INDArray laneA = Nd4j.randn(DataType.FLOAT, 1, n);
+      INDArray laneB = Nd4j.randn(DataType.FLOAT, 1, n).muli(1e-3);
+      adam.apply(new INDArray[] {laneA, laneB}, 2, params, step, 0, pool);
+    }
+    adam.flush();
+    return new float[][] {params.data().asFloat(), state.data().asFloat()};
+  }
 }
