@@ -101,7 +101,7 @@ final class FlatAdam {
     float eps = (float) config.getEpsilon();
     float alphaT = alpha == 0 || Double.isNaN(alpha) ? eps : (float) alpha;
     int parts = pool.size();
-    float[] c = {(float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), eps, alphaT};
+    Coefficients c = new Coefficients((float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), eps, alphaT);
     if (vector) {
       ByteBuffer[] gb = new ByteBuffer[count];
       for (int k = 0; k < count; k++) {
@@ -119,17 +119,8 @@ final class FlatAdam {
     });
   }
 
-  /**
-   * Adam on parameters {@code [lo, hi)}: sums the lanes' gradients, updates m and v, subtracts the update;
-   * {@code c} holds beta1, beta2, 1 - beta1, 1 - beta2 (rounded from double), epsilon and alpha_t.
-   */
-  private void update(FloatPointer[] grads, FloatPointer params, int lo, int hi, float[] c) {
-    float beta1 = c[0];
-    float beta2 = c[1];
-    float oneMinusBeta1 = c[2];
-    float oneMinusBeta2 = c[3];
-    float eps = c[4];
-    float alphaT = c[5];
+  /** Adam on parameters {@code [lo, hi)}: sums the lanes' gradients, updates m and v, subtracts the update. */
+  private void update(FloatPointer[] grads, FloatPointer params, int lo, int hi, Coefficients c) {
     int len = hi - lo;
     new FloatPointer(grads[0]).position(lo).get(g, lo, len);
     for (int k = 1; k < grads.length; k++) {
@@ -146,13 +137,32 @@ final class FlatAdam {
     float[] p = this.p;
     for (int i = lo; i < hi; i++) {
       float gi = g[i];
-      float mi = beta1 * m[i] + gi * oneMinusBeta1;
-      float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
+      float mi = c.m(m[i], gi);
+      float vi = c.v(v[i], gi);
       m[i] = mi;
       v[i] = vi;
-      p[i] -= mi * alphaT / ((float) Math.sqrt(vi) + eps);
+      p[i] = c.p(p[i], mi, vi);
     }
     paramsAtLo.put(p, lo, len);
+  }
+
+  /**
+   * One step's Adam constants, rounded to float, and the per-element formulas that both update paths use, so that
+   * they give the same bits: {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+   * {@code p = p - m alpha_t / (sqrt(v) + eps)}.
+   */
+  record Coefficients(float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float eps, float alphaT) {
+    float m(float m, float g) {
+      return beta1 * m + g * oneMinusBeta1;
+    }
+
+    float v(float v, float g) {
+      return beta2 * v + g * g * oneMinusBeta2;
+    }
+
+    float p(float p, float m, float v) {
+      return p - m * alphaT / ((float) Math.sqrt(v) + eps);
+    }
   }
 
   /** A direct buffer in native byte order over the {@code n} floats at {@code p}. */

@@ -102,7 +102,7 @@ public final class KernelWarmup {
     java.nio.ByteBuffer[] twoLanes = {oneLane[0], direct(n, rng)};
     float[] m = new float[n];
     float[] v = new float[n];
-    float[] adam = {0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 1e-3f};
+    FlatAdam.Coefficients adam = new FlatAdam.Coefficients(0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 1e-3f);
     double sum = 0;
     for (int c = 0; c < calls; c++) {
       sum += VectorSoftmax.run(z, delta, rows, width, labels, 0.01f, bias, biasGrad, 2);

@@ -23,15 +23,9 @@ final class VectorAdam {
 
   /**
    * Adam on parameters {@code [lo, hi)}: {@code grads} and {@code params} are direct buffers in native order over the
-   * whole float vectors; {@code c} holds beta1, beta2, 1 - beta1, 1 - beta2, epsilon and alpha_t.
+   * whole float vectors.
    */
-  static void update(ByteBuffer[] grads, ByteBuffer params, float[] m, float[] v, int lo, int hi, float[] c) {
-    float beta1 = c[0];
-    float beta2 = c[1];
-    float oneMinusBeta1 = c[2];
-    float oneMinusBeta2 = c[3];
-    float eps = c[4];
-    float alphaT = c[5];
+  static void update(ByteBuffer[] grads, ByteBuffer params, float[] m, float[] v, int lo, int hi, FlatAdam.Coefficients c) {
     int i = lo;
     int step = S.length();
     for (; i + step <= hi; i += step) {
@@ -40,12 +34,12 @@ final class VectorAdam {
       for (int k = 1; k < grads.length; k++) {
         g = g.add(FloatVector.fromByteBuffer(S, grads[k], at, ORDER));
       }
-      FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(g.mul(oneMinusBeta1));
-      FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(g.mul(g).mul(oneMinusBeta2));
+      FloatVector mi = FloatVector.fromArray(S, m, i).mul(c.beta1()).add(g.mul(c.oneMinusBeta1()));
+      FloatVector vi = FloatVector.fromArray(S, v, i).mul(c.beta2()).add(g.mul(g).mul(c.oneMinusBeta2()));
       mi.intoArray(m, i);
       vi.intoArray(v, i);
       FloatVector p = FloatVector.fromByteBuffer(S, params, at, ORDER);
-      p.sub(mi.mul(alphaT).div(vi.lanewise(VectorOperators.SQRT).add(eps))).intoByteBuffer(params, at, ORDER);
+      p.sub(mi.mul(c.alphaT()).div(vi.lanewise(VectorOperators.SQRT).add(c.eps()))).intoByteBuffer(params, at, ORDER);
     }
     for (; i < hi; i++) {
       int at = i * Float.BYTES;
@@ -53,11 +47,11 @@ final class VectorAdam {
       for (int k = 1; k < grads.length; k++) {
         gi += grads[k].getFloat(at);
       }
-      float mi = beta1 * m[i] + gi * oneMinusBeta1;
-      float vi = beta2 * v[i] + gi * gi * oneMinusBeta2;
+      float mi = c.m(m[i], gi);
+      float vi = c.v(v[i], gi);
       m[i] = mi;
       v[i] = vi;
-      params.putFloat(at, params.getFloat(at) - mi * alphaT / ((float) Math.sqrt(vi) + eps));
+      params.putFloat(at, c.p(params.getFloat(at), mi, vi));
     }
   }
 }

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
 
 class StepCeilingTest {
 
-  @Test
-  void ceilingIsCoresTimesBatchOverGemmPlusAdamAndLeavesTheNetworkAlone() {
+  private static MultiLayerNetwork smallPolicy() {
     TrainConfig tc = TrainConfig.mlp("factorized", List.of(32, 32), 1, 64, 1e-3, 1, "auto");
     MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.factorized(5, 3, 16, tc, 7));
     net.init();
+    return net;
+  }
+
+  @Test
+  void ceilingIsCoresTimesBatchOverGemmPlusAdamAndLeavesTheNetworkAlone() {
+    MultiLayerNetwork net = smallPolicy();
     float[] before = net.params().dup().data().asFloat();
 
     StepCeiling.Result r = StepCeiling.measure(net, 64, 2);
@@ -31,9 +36,7 @@ class StepCeilingTest {
 
   @Test
   void gemmsTogetherTimesEveryThreadsStepAndLeavesTheNetworkAlone() {
-    TrainConfig tc = TrainConfig.mlp("factorized", List.of(32, 32), 1, 64, 1e-3, 1, "auto");
-    MultiLayerNetwork net = new MultiLayerNetwork(PolicyNetworks.factorized(5, 3, 16, tc, 7));
-    net.init();
+    MultiLayerNetwork net = smallPolicy();
     float[] before = net.params().dup().data().asFloat();
 
     StepCeiling.Together t = StepCeiling.gemmsTogether(net, 32, 2);
