@@ -24,12 +24,13 @@ final class BenchCommand implements Callable<Integer> {
   int epochs = 3;
 
   @Option(names = "--modes", split = ",",
-      description = "Quill modes: dl4j, fused-1t, fused-1t-vec, fused-1t-cpu, single, lanes, or Spark masters (default: "
-          + "dl4j,fused-1t,fused-1t-vec,fused-1t-cpu,single,lanes,local[1],local[2],local[2]-lanes); a -lanes master runs one "
-          + "fused worker per executor with a lane per core; the first three keep the machine's "
-          + "OpenBLAS kernels, the others run with the kernels Quill chooses for the CPU")
-  List<String> modes = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes", "local[1]", "local[2]",
-      "local[2]-lanes");
+      description = "Quill modes: dl4j, fused-1t, fused-1t-vec, fused-1t-cpu, single, lanes-adam-copies, lanes, or Spark "
+          + "masters (default: dl4j,fused-1t,fused-1t-vec,fused-1t-cpu,single,lanes-adam-copies,lanes,local[1],local[2],"
+          + "local[2]-lanes); a -lanes master runs one fused worker per executor with a lane per core; the first three keep "
+          + "the machine's OpenBLAS kernels, the others run with the kernels Quill chooses for the CPU; the rows up to "
+          + "lanes-adam-copies use the plain Adam loops, lanes and the Spark rows the one-pass Adam")
+  List<String> modes = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes-adam-copies", "lanes",
+      "local[1]", "local[2]", "local[2]-lanes");
 
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";

@@ -118,9 +118,7 @@ public final class BenchRunner {
     }
     for (String mode : o.modes()) {
       Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + suffix(o, round) + ".json");
-      // fused-1t: the fused step as it was before the Vector API softmax, so that the next row measures that lever alone.
-      List<String> cmd = workerCommand("fused-1t".equals(mode) ? List.of("-Dquill.vectorSoftmax=false") : List.of(), mode,
-          o.averagingFrequency(), train, held, o.epochs(), json);
+      List<String> cmd = workerCommand(leverFlags(mode), mode, o.averagingFrequency(), train, held, o.epochs(), json);
       // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
       // Quill row one native thread per worker or lane.
       String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
@@ -255,6 +253,19 @@ public final class BenchRunner {
   }
 
   /**
+   * JVM flags that hold a row to the levers before it: {@code fused-1t} runs without the Vector API kernels, and the rows
+   * from {@code fused-1t-vec} to {@code lanes-adam-copies} with the plain Adam loops ({@code -Dquill.vectorAdam=false}),
+   * so that each row measures its own lever alone and {@code lanes} against {@code lanes-adam-copies} the one-pass Adam.
+   */
+  static List<String> leverFlags(String mode) {
+    return switch (mode) {
+      case "fused-1t" -> List.of("-Dquill.vectorSoftmax=false");
+      case "fused-1t-vec", "fused-1t-cpu", "single", "lanes-adam-copies" -> List.of("-Dquill.vectorAdam=false");
+      default -> List.of();
+    };
+  }
+
+  /**
    * The table row of a Quill mode, named for the change it measures; {@code kernels} is the OpenBLAS kernel set Quill
    * chooses for this CPU (empty: none, the library's own).
    */
@@ -266,8 +277,10 @@ public final class BenchRunner {
       case "fused-1t-vec" -> "Quill single JVM + fused step + Vector API softmax/log-loss, 1 thread";
       case "fused-1t-cpu" -> "Quill single JVM + fused step + Vector API softmax + " + k + ", 1 thread";
       case "single" -> "Quill single JVM + fused step + Vector API softmax + " + k + " + BLAS threads chosen by Quill (1 per core)";
+      case "lanes-adam-copies" -> "Quill single JVM + fused step + Vector API softmax + " + k
+          + " + data-parallel lanes (1 per core, 1 BLAS thread each), Adam through heap copies (before)";
       case "lanes" -> "Quill single JVM + fused step + Vector API softmax + " + k
-          + " + data-parallel lanes (1 per core, 1 BLAS thread each)";
+          + " + data-parallel lanes (1 per core, 1 BLAS thread each) + one-pass Vector API Adam";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
           + ", DL4J training master, export (before)"
           : mode.endsWith(BenchTraining.LANES_SUFFIX) ? "Quill Spark " + BenchTraining.master(mode)

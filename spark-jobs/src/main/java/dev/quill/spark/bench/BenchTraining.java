@@ -56,7 +56,8 @@ public final class BenchTraining {
   }
 
   /** Modes that train in this JVM without Spark. */
-  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes");
+  public static final List<String> SINGLE_MODES = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single",
+      "lanes-adam-copies", "lanes");
   /**
    * Weight initialization of every Quill row ({@code train.init}): PyTorch's {@code nn.Linear} bound, the
    * peer's, so that the rows compare training speed at the peer's final loss (README, Performance).
@@ -119,9 +120,9 @@ public final class BenchTraining {
           + FusedPolicyStep.vectorSoftmax(bins) + ", OpenBLAS kernels: " + dev.quill.train.BlasKernels.describe());
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      boolean oneThread = !"single".equals(mode) && !"lanes".equals(mode);
-      FusedPolicyStep step = "dl4j".equals(mode) ? null
-          : new FusedPolicyStep(net, "lanes".equals(mode) ? NativeThreads.forSingleJvm() : 1);
+      boolean lanes = mode.startsWith("lanes");
+      boolean oneThread = !"single".equals(mode) && !lanes;
+      FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net, lanes ? NativeThreads.forSingleJvm() : 1);
       StepProfile profile = step != null && oneThread ? step.startProfiling() : null;
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();

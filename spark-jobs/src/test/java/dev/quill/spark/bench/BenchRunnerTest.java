@@ -104,4 +104,17 @@ class BenchRunnerTest {
     assertEquals("", BenchRunner.together(1, 8, 8, 256, 8));
     assertEquals("", BenchRunner.together(2, 8, 0, 128, 5));
   }
+
+  @Test
+  void eachRowHoldsTheLeversAfterItOff() {
+    assertEquals(List.of("-Dquill.vectorSoftmax=false"), BenchRunner.leverFlags("fused-1t"));
+    for (String mode : List.of("fused-1t-vec", "fused-1t-cpu", "single", "lanes-adam-copies")) {
+      assertEquals(List.of("-Dquill.vectorAdam=false"), BenchRunner.leverFlags(mode), mode);
+    }
+    for (String mode : List.of("dl4j", "lanes", "local[1]", "local[2]-lanes")) {
+      assertEquals(List.of(), BenchRunner.leverFlags(mode), mode);
+    }
+    assertTrue(BenchRunner.rowName("lanes-adam-copies", Optional.of("SkylakeX")).endsWith("Adam through heap copies (before)"));
+    assertTrue(BenchRunner.rowName("lanes", Optional.of("SkylakeX")).endsWith("+ one-pass Vector API Adam"));
+  }
 }
