@@ -56,7 +56,7 @@ public final class DynamicsModel {
   /** The network configuration: ReLU trunk, identity output of {@code 2 * stateDim} values with Gaussian NLL. */
   public static MultiLayerConfiguration conf(int stateDim, List<Integer> vocabSizes, List<Integer> hidden, IUpdater updater,
       long seed, DataType dataType) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(seed).dataType(dataType)
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(dev.quill.policy.PolicyNetworks.dl4jSeed(seed)).dataType(dataType)
         .updater(updater).weightInit(WeightInit.RELU).list();
     int in = inputWidth(stateDim, vocabSizes);
     for (int width : hidden) {

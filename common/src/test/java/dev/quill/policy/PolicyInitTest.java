@@ -52,4 +52,19 @@ class PolicyInitTest {
         () -> TrainConfig.mlp("factorized", List.of(4), 1, 1, 1e-3, 1, "auto").withInit("kaiming"));
     assertTrue(e.getMessage().contains("init must be one of [dl4j, torch], got kaiming"), e.getMessage());
   }
+
+  @Test
+  void seedZeroInitializesTheSameEveryTime() {
+    // DL4J takes seed 0 as "none"; Quill gives it a fixed seed instead, so two seed-0 networks start equal.
+    for (String init : TrainConfig.INITS) {
+      TrainConfig tc = TrainConfig.mlp("factorized", List.of(32), 1, 32, 1e-3, 1, "auto").withInit(init);
+      MultiLayerNetwork a = new MultiLayerNetwork(PolicyNetworks.factorized(5, 2, 8, tc, 0));
+      a.init();
+      MultiLayerNetwork b = new MultiLayerNetwork(PolicyNetworks.factorized(5, 2, 8, tc, 0));
+      b.init();
+      assertEquals(a.params(), b.params(), init);
+    }
+    assertEquals(dev.quill.util.Seeds.mix(0), PolicyNetworks.dl4jSeed(0));
+    assertEquals(7L, PolicyNetworks.dl4jSeed(7));
+  }
 }
