@@ -4,6 +4,7 @@ import dev.quill.data.DatasetStats;
 import dev.quill.loss.GaussianNegLogLikelihood;
 import dev.quill.util.AtomicFiles;
 import dev.quill.util.Json;
+import dev.quill.util.Seeds;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ public final class DynamicsModel {
   /** The network configuration: ReLU trunk, identity output of {@code 2 * stateDim} values with Gaussian NLL. */
   public static MultiLayerConfiguration conf(int stateDim, List<Integer> vocabSizes, List<Integer> hidden, IUpdater updater,
       long seed, DataType dataType) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(dev.quill.policy.PolicyNetworks.dl4jSeed(seed)).dataType(dataType)
+    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(Seeds.forDl4j(seed)).dataType(dataType)
         .updater(updater).weightInit(WeightInit.RELU).list();
     int in = inputWidth(stateDim, vocabSizes);
     for (int width : hidden) {

@@ -243,19 +243,10 @@ public final class PolicyNetworks {
   /** Name of the autoregressive graph's output. */
   public static final String OUTPUT = "out";
 
-  /**
-   * The seed to give DL4J for Quill's {@code seed}: the same, except that 0 becomes {@link Seeds#mix}{@code (0)}.
-   * DL4J takes a seed of 0 as "none" and then initializes the weights differently in every JVM (measured: two runs of
-   * the same seed-0 network started from different parameters), which made runs with seed 0 (the bench's) irreproducible.
-   */
-  public static long dl4jSeed(long seed) {
-    return seed == 0 ? Seeds.mix(0) : seed;
-  }
-
   /** The settings every policy network shares: seed, data type, updater and He initialization for ReLU layers. */
   private static NeuralNetConfiguration.Builder base(IUpdater updater, long seed, DataType dataType) {
     return new NeuralNetConfiguration.Builder()
-        .seed(dl4jSeed(seed))
+        .seed(Seeds.forDl4j(seed))
         .dataType(dataType)
         .updater(updater)
         .weightInit(WeightInit.RELU);

@@ -72,9 +72,10 @@ final class FlatAdam {
     this.vector = vector;
     this.m = mView.dup().data().asFloat();
     this.v = vView.dup().data().asFloat();
-    this.g = new float[n];
-    this.other = new float[n];
-    this.p = new float[n];
+    // Scratch of the plain path only: the Vector API path reads and writes ND4J's memory in place.
+    this.g = vector ? null : new float[n];
+    this.other = vector ? null : new float[n];
+    this.p = vector ? null : new float[n];
   }
 
   /**
@@ -102,20 +103,19 @@ final class FlatAdam {
     float alphaT = alpha == 0 || Double.isNaN(alpha) ? eps : (float) alpha;
     int parts = pool.size();
     Coefficients c = new Coefficients((float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), eps, alphaT);
-    if (vector) {
-      ByteBuffer[] gb = new ByteBuffer[count];
-      for (int k = 0; k < count; k++) {
-        gb[k] = buffer(g[k]);
-      }
-      ByteBuffer pb = buffer(p);
-      pool.run(parts, part -> VectorAdam.update(gb, pb, m, v, (int) ((long) n * part / parts),
-          (int) ((long) n * (part + 1) / parts), c));
-      return;
+    ByteBuffer[] gb = vector ? new ByteBuffer[count] : null;
+    ByteBuffer pb = vector ? buffer(p) : null;
+    for (int k = 0; vector && k < count; k++) {
+      gb[k] = buffer(g[k]);
     }
     pool.run(parts, part -> {
       int lo = (int) ((long) n * part / parts);
       int hi = (int) ((long) n * (part + 1) / parts);
-      update(g, p, lo, hi, c);
+      if (vector) {
+        VectorAdam.update(gb, pb, m, v, lo, hi, c);
+      } else {
+        update(g, p, lo, hi, c);
+      }
     });
   }
 

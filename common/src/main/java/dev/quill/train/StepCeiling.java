@@ -1,8 +1,5 @@
 package dev.quill.train;
 
-import java.util.Arrays;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -82,58 +79,9 @@ public final class StepCeiling {
     for (int k = 0; k < threads; k++) {
       work[k] = gemms(network, rows);
     }
-    CyclicBarrier barrier = new CyclicBarrier(threads);
-    double[] best = {Double.MAX_VALUE};
-    Thread[] helpers = new Thread[threads - 1];
-    Throwable[] failure = new Throwable[threads];
-    for (int k = 1; k < threads; k++) {
-      int lane = k;
-      helpers[k - 1] = new Thread(() -> {
-        try {
-          runTogether(work[lane], barrier, null);
-        } catch (Throwable e) {
-          failure[lane] = e;
-          barrier.reset();
-        }
-      }, "quill-ceiling-" + k);
-      helpers[k - 1].setDaemon(true);
-      helpers[k - 1].start();
-    }
-    try {
-      runTogether(work[0], barrier, best);
-      for (Thread t : helpers) {
-        t.join();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while measuring the GEMMs together", e);
-    } catch (BrokenBarrierException e) {
-      throw new IllegalStateException("a GEMM thread failed", Arrays.stream(failure)
-          .filter(f -> f != null && !(f instanceof BrokenBarrierException)).findFirst().orElse(e));
-    } catch (RuntimeException e) {
-      barrier.reset(); // the helpers stop waiting for this thread
-      throw e;
-    }
-    return new Together(threads, rows, best[0]);
-  }
-
-  /** One thread's part of {@link #gemmsTogether}: warm up, then repeats that start and end at the barrier. */
-  private static void runTogether(Runnable work, CyclicBarrier barrier, double[] best)
-      throws InterruptedException, BrokenBarrierException {
-    for (int i = 0; i < CALLS; i++) {
-      work.run();
-    }
-    for (int r = 0; r < REPEATS; r++) {
-      barrier.await();
-      long start = System.nanoTime();
-      for (int i = 0; i < CALLS; i++) {
-        work.run();
-      }
-      barrier.await();
-      if (best != null) {
-        best[0] = Math.min(best[0], (System.nanoTime() - start) / 1e6 / CALLS);
-      }
-    }
+    // One hand-off per step, as the lanes do; each call returns when the slowest thread is done.
+    LanePool pool = new LanePool(threads);
+    return new Together(threads, rows, best(() -> pool.run(threads, k -> work[k].run())));
   }
 
   /**

@@ -55,7 +55,7 @@ class PolicyInitTest {
 
   @Test
   void seedZeroInitializesTheSameEveryTime() {
-    // DL4J takes seed 0 as "none"; Quill gives it a fixed seed instead, so two seed-0 networks start equal.
+    // DL4J takes seed 0 as "none"; Quill gives it a fixed seed instead (Seeds.forDl4j), so two seed-0 networks start equal.
     for (String init : TrainConfig.INITS) {
       TrainConfig tc = TrainConfig.mlp("factorized", List.of(32), 1, 32, 1e-3, 1, "auto").withInit(init);
       MultiLayerNetwork a = new MultiLayerNetwork(PolicyNetworks.factorized(5, 2, 8, tc, 0));
@@ -64,7 +64,7 @@ class PolicyInitTest {
       b.init();
       assertEquals(a.params(), b.params(), init);
     }
-    assertEquals(dev.quill.util.Seeds.mix(0), PolicyNetworks.dl4jSeed(0));
-    assertEquals(7L, PolicyNetworks.dl4jSeed(7));
+    assertEquals(dev.quill.util.Seeds.mix(0), dev.quill.util.Seeds.forDl4j(0));
+    assertEquals(7L, dev.quill.util.Seeds.forDl4j(7));
   }
 }
