@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * config's {@code spark.master}; every executor gets {@code OMP_NUM_THREADS} so ND4J does not
  * oversubscribe its cores. Executors of a {@code local-cluster} master (same machine) also get the
  * driver's {@code OPENBLAS_CORETYPE}, Quill's OpenBLAS kernel choice ({@link BlasKernels}); on other
- * masters it is left to {@code spark.executorEnv}, since executors may run on other CPUs.
+ * masters it is left to {@code spark.executorEnv}, since executors may run on other CPUs. Executors in JVMs of their
+ * own (every master but {@code local}) get the Java Vector API module that the fused step's kernels need
+ * ({@value #VECTOR_MODULE_OPTION} in {@code spark.executor.extraJavaOptions}, see {@link #VECTOR_MODULE_KEY}).
  */
 public final class QuillSpark {
   private static final Logger LOG = LoggerFactory.getLogger(QuillSpark.class);
@@ -22,12 +24,25 @@ public final class QuillSpark {
   /** Largest task result sent straight back with the task's status instead of through the block manager. */
   public static final String DIRECT_RESULT_SIZE = "32m";
 
+  /**
+   * Spark setting: {@code true} (the default) adds {@value #VECTOR_MODULE_OPTION} to the executors' JVM options on
+   * masters whose executors are JVMs of their own, {@code false} leaves them as given (executors then train on the
+   * plain paths: ND4J's softmax op and the plain Adam loops; README, Running on a cluster).
+   */
+  public static final String VECTOR_MODULE_KEY = "spark.quill.executorVectorModule";
+
+  /** The JVM option that gives a JVM the incubating Java Vector API ({@code jdk.incubator.vector}). */
+  public static final String VECTOR_MODULE_OPTION = "--add-modules jdk.incubator.vector";
+
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
   private QuillSpark() {}
 
   /** Gets or creates the session for {@code appName}. */
   public static SparkSession session(SparkConfig config, String appName) {
     SparkConf conf = configure(new SparkConf(true), config, appName, System.getenv(BlasKernels.ENV));
     warnAboutThreads(config);
+    warnIfTrainingWithoutVectorModule(conf.get("spark.master"));
     BlasKernels.warnIfNotChosen();
     return SparkSession.builder().config(conf).getOrCreate();
   }
@@ -67,7 +82,41 @@ public final class QuillSpark {
     if (kernels != null && !kernels.isBlank() && conf.get("spark.master").startsWith("local-cluster")) {
       conf.setIfMissing("spark.executorEnv." + BlasKernels.ENV, kernels);
     }
+    addVectorModuleToExecutors(conf);
     return conf;
+  }
+
+  /**
+   * Appends {@value #VECTOR_MODULE_OPTION} to {@code spark.executor.extraJavaOptions} (keeping what the user gave
+   * there) unless {@value #VECTOR_MODULE_KEY} is {@code false}, the options already name the module, or the master
+   * runs its executors inside the driver's JVM ({@code local}, {@code local[...]}), whose options are fixed when it
+   * starts ({@code bin/quill} gives them the module).
+   *
+   * @throws IllegalArgumentException if {@value #VECTOR_MODULE_KEY} is neither {@code true} nor {@code false}
+   */
+  private static void addVectorModuleToExecutors(SparkConf conf) {
+    String value = conf.get(VECTOR_MODULE_KEY, "true").trim();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(VECTOR_MODULE_KEY + " must be true or false, got '" + value + "'");
+    }
+    String options = conf.get("spark.executor.extraJavaOptions", "").trim();
+    if (value.equals("false") || inDriverJvm(conf.get("spark.master")) || options.contains(VECTOR_MODULE)) {
+      return;
+    }
+    conf.set("spark.executor.extraJavaOptions", options.isEmpty() ? VECTOR_MODULE_OPTION : options + " " + VECTOR_MODULE_OPTION);
+  }
+
+  /** Whether {@code master} runs its executors in the driver's JVM. */
+  static boolean inDriverJvm(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  private static void warnIfTrainingWithoutVectorModule(String master) {
+    if (inDriverJvm(master) && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+      LOG.warn("this JVM runs the executors ({}) without the Java Vector API module, so training takes the plain "
+          + "paths (ND4J's softmax op, plain Adam loops); launch through bin/quill, or give spark-submit "
+          + "--driver-java-options '{}'", master, VECTOR_MODULE_OPTION);
+    }
   }
 
   private static void warnAboutThreads(SparkConfig config) {

@@ -67,4 +67,34 @@ class QuillSparkTest {
     assertEquals("auto", new SparkConfig("local[2]", 4, 1, " auto ").workerLanes());
     assertEquals("3", new SparkConfig("local[2]", 4, 1, "auto").withWorkerLanes(3).workerLanes());
   }
+
+  @Test
+  void executorsInJvmsOfTheirOwnGetTheVectorModuleBesideTheUsersOptions() {
+    String key = "spark.executor.extraJavaOptions";
+    for (String master : new String[] {"spark://host:7077", "local-cluster[2,1,1024]", "yarn", "k8s://https://k:6443"}) {
+      SparkConf conf = QuillSpark.configure(new SparkConf(false).setMaster(master), CONFIG, "t", null);
+      assertEquals("--add-modules jdk.incubator.vector", conf.get(key), master);
+    }
+    SparkConf users = new SparkConf(false).setMaster("spark://host:7077").set(key, "-XX:+UseG1GC -Dx=1 ");
+    assertEquals("-XX:+UseG1GC -Dx=1 --add-modules jdk.incubator.vector",
+        QuillSpark.configure(users, CONFIG, "t", null).get(key));
+    SparkConf twice = QuillSpark.configure(QuillSpark.configure(new SparkConf(false).setMaster("yarn"), CONFIG, "t", null),
+        CONFIG, "t", null);
+    assertEquals("--add-modules jdk.incubator.vector", twice.get(key), "added once");
+    SparkConf named = new SparkConf(false).setMaster("yarn").set(key, "--add-modules=jdk.incubator.vector");
+    assertEquals("--add-modules=jdk.incubator.vector", QuillSpark.configure(named, CONFIG, "t", null).get(key));
+  }
+
+  @Test
+  void theDriversJvmAndAnOptOutKeepTheExecutorsOptionsAndABadValueIsRejected() {
+    String key = "spark.executor.extraJavaOptions";
+    assertFalse(QuillSpark.configure(new SparkConf(false), CONFIG, "t", null).contains(key), "local[2]: the driver's JVM");
+    assertFalse(QuillSpark.configure(new SparkConf(false).setMaster("local"), CONFIG, "t", null).contains(key));
+    SparkConf off = new SparkConf(false).setMaster("spark://host:7077").set(QuillSpark.VECTOR_MODULE_KEY, "false")
+        .set(key, "-Dx=1");
+    assertEquals("-Dx=1", QuillSpark.configure(off, CONFIG, "t", null).get(key));
+    SparkConf bad = new SparkConf(false).setMaster("yarn").set(QuillSpark.VECTOR_MODULE_KEY, "yes");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QuillSpark.configure(bad, CONFIG, "t", null));
+    assertEquals("spark.quill.executorVectorModule must be true or false, got 'yes'", e.getMessage());
+  }
 }

@@ -13,6 +13,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.quill.config.SparkConfig;
+import dev.quill.spark.QuillSpark;
+import dev.quill.train.FusedPolicyStep;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +63,32 @@ class LocalClusterIT {
       assertTrue(last < first && last < Math.log(32), "held-out loss " + first + " -> " + last);
     } finally {
       LocalSpark.stop(spark);
+    }
+  }
+
+  /**
+   * Quill's Spark settings give executor processes the Java Vector API module, so their fused steps take the Vector
+   * API kernels (this test's own JVM, the driver, runs without the module); {@code false} leaves the executors' JVM
+   * options alone.
+   */
+  @Test
+  void executorsOfQuillsSparkSettingsTrainWithTheVectorApiKernelsUnlessTurnedOff() {
+    assertEquals(List.of(true, true), executorsUseVectorKernels("true"));
+    assertEquals(List.of(false, false), executorsUseVectorKernels("false"));
+  }
+
+  private static List<Boolean> executorsUseVectorKernels(String setting) {
+    String home = System.getenv("SPARK_HOME");
+    assertNotNull(home, "SPARK_HOME must be set (the failsafe configuration sets it to target/spark-home)");
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+    SparkConf conf = QuillSpark.configure(new SparkConf(false).setMaster("local-cluster[2,1,1024]")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+        .set(QuillSpark.VECTOR_MODULE_KEY, setting), new SparkConfig("", 2, 1, "1"), "LocalClusterIT-vector", null);
+    try (JavaSparkContext jsc = new JavaSparkContext(conf)) {
+      return jsc.parallelize(List.of(0, 1), 2).map(i -> FusedPolicyStep.vectorSoftmax(256)).collect();
     }
   }
 }
