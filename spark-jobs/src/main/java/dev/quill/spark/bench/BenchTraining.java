@@ -230,6 +230,9 @@ public final class BenchTraining {
       // The one-time OpenBLAS check (about 0.5 s) before the clock starts, as LocalTrainer.fit does for the single-JVM
       // rows; in local mode the executors are this JVM, so their workers find it done.
       dev.quill.train.BlasKernels.checkBeforeTraining();
+      // From here on every job is an averaging round: Spark's own account of them.
+      JobTaskTimes jobTimes = new JobTaskTimes();
+      jsc.sc().addSparkListener(jobTimes);
       List<EpochStats> stats = new ArrayList<>();
       long processCpu = 0;
       ThreadCpu.Brackets threads = new ThreadCpu.Brackets();
@@ -248,6 +251,13 @@ public final class BenchTraining {
       metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
       putThreadCpu(label, threads, metrics);
       System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
+      try {
+        // The listener bus delivers events asynchronously: let it deliver the last round's.
+        jsc.sc().listenerBus().waitUntilEmpty(10_000);
+      } catch (java.util.concurrent.TimeoutException e) {
+        System.out.printf("[%s] Spark's listener bus did not drain in 10 s: its task metrics may miss the last rounds%n", label);
+      }
+      putJobTimes(label, jobTimes.totals(), metrics);
       AveragingTimes t = trainer.averagingTimes();
       if (t.rounds() > 0) {
         Map<String, Object> a = new LinkedHashMap<>();
@@ -268,6 +278,24 @@ public final class BenchTraining {
     } finally {
       dev.quill.util.AtomicFiles.deleteRecursively(export);
     }
+  }
+
+  /**
+   * Prints and records ({@code spark_task_ms_per_round}) Spark's own account of a Spark row's jobs, per job: submission
+   * to launch, task deserialization, run, result serialization, GC, last task's end to the job's end (README,
+   * Performance, ninth round).
+   */
+  static void putJobTimes(String label, JobTaskTimes.Totals t, Map<String, Object> metrics) {
+    if (t.jobs() == 0) {
+      return;
+    }
+    Map<String, Double> perJob = t.perJob();
+    metrics.put("spark_task_ms_per_round", perJob);
+    System.out.printf("[%s] Spark's task metrics per job (%d jobs, %d tasks), ms: submitted to launched %.1f, task"
+        + " deserialization %.1f, run %.1f, result serialization %.1f (%.1f MB), GC %.1f, last task's end to job end %.1f%n",
+        label, t.jobs(), t.tasks(), perJob.get("submit_to_launch_ms"), perJob.get("deserialize_ms"), perJob.get("run_ms"),
+        perJob.get("result_serialize_ms"), perJob.get("result_bytes") / 1e6, perJob.get("gc_ms"),
+        perJob.get("finish_to_job_end_ms"));
   }
 
   /**
