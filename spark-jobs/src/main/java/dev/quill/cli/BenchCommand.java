@@ -23,10 +23,12 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "epochs (default: 3)")
   int epochs = 3;
 
-  @Option(names = "--modes", split = ",",
+  // Commas inside brackets belong to the master: local-cluster[1,2,3072] is one mode.
+  @Option(names = "--modes", split = ",(?![^\\[\\]]*\\])",
       description = "Quill modes: dl4j, fused-1t, fused-1t-vec, fused-1t-cpu, single, lanes-adam-copies, lanes, or Spark "
           + "masters (default: dl4j,fused-1t,fused-1t-vec,fused-1t-cpu,single,lanes-adam-copies,lanes,local[1],local[2],"
-          + "local[2]-lanes); a -lanes master runs one fused worker per executor with a lane per core; the first three keep "
+          + "local[2]-lanes; also local-cluster[W,C,M] for executors in JVMs of their own); a -lanes master runs one fused "
+          + "worker per executor with a lane per core; the first three keep "
           + "the machine's OpenBLAS kernels, the others run with the kernels Quill chooses for the CPU; the rows up to "
           + "lanes-adam-copies use the plain Adam loops, lanes and the Spark rows the one-pass Adam")
   List<String> modes = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes-adam-copies", "lanes",

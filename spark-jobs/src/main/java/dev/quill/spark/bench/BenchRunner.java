@@ -128,6 +128,7 @@ public final class BenchRunner {
       if (!HISTORY_MODES.contains(mode) && chosen.isPresent()) {
         env.put(BlasKernels.ENV, chosen.get());
       }
+      env.putAll(executorJvmEnv(mode, System.getenv(), o.out()));
       if (exec(cmd, env) == 0) {
         JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
         rows.add(new Row(mode, rowName(mode, chosen), m.path("examples_per_s").asDouble(), lastEpoch(m),
@@ -241,6 +242,31 @@ public final class BenchRunner {
     }
   }
 
+  /**
+   * What a {@code local-cluster} mode's JVM needs to launch executor JVMs on this machine, where {@code machine} (the
+   * environment) lacks it: a {@code SPARK_HOME} (Spark launches executors from it; its {@code jars/} may be empty, as
+   * they load Quill's class path: a folder {@code spark-home} under {@code out} is made), the Scala version Spark's
+   * launcher asks for, and the loopback address. Empty for every other mode.
+   */
+  static Map<String, String> executorJvmEnv(String mode, Map<String, String> machine, Path out) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (!mode.startsWith("local-cluster")) {
+      return env;
+    }
+    if (machine.get("SPARK_HOME") == null) {
+      Path home = out.resolve("spark-home");
+      Files.createDirectories(home.resolve("jars"));
+      env.put("SPARK_HOME", home.toAbsolutePath().toString());
+    }
+    if (machine.get("SPARK_SCALA_VERSION") == null) {
+      env.put("SPARK_SCALA_VERSION", "2.12");
+    }
+    if (machine.get("SPARK_LOCAL_IP") == null) {
+      env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    }
+    return env;
+  }
+
   /** Puts {@code env} into {@code pb}'s environment; a {@code null} value removes the variable. */
   private static void applyEnv(ProcessBuilder pb, Map<String, String> env) {
     env.forEach((k, v) -> {
@@ -283,10 +309,23 @@ public final class BenchRunner {
           + " + data-parallel lanes (1 per core, 1 BLAS thread each) + one-pass Vector API Adam";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
           + ", DL4J training master, export (before)"
-          : mode.endsWith(BenchTraining.LANES_SUFFIX) ? "Quill Spark " + BenchTraining.master(mode)
+          : mode.endsWith(BenchTraining.LANES_SUFFIX) ? "Quill Spark " + BenchTraining.master(mode) + executorJvms(mode)
               + ", one fused worker per executor with a lane per core (spark.workerLanes), Vector API softmax, " + k
           : "Quill Spark " + mode + " + fused parameter averaging + Vector API softmax + " + k + ", 1 thread per worker";
     };
+  }
+
+  /**
+   * For a {@code local-cluster} mode, that its executors run in JVMs of their own and whether Quill gives them the Vector
+   * API module ({@code spark.quill.executorVectorModule}, which the bench's JVM passes on to its rows); else empty.
+   */
+  static String executorJvms(String mode) {
+    if (!mode.startsWith("local-cluster")) {
+      return "";
+    }
+    boolean module = !"false".equals(System.getProperty(dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY, "true").trim());
+    return " (executors in JVMs of their own, " + (module ? "given the Vector API module by Quill" : "without the Vector API"
+        + " module: " + dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY + "=false") + ")";
   }
 
   private static int exec(List<String> cmd, Map<String, String> env) throws IOException {

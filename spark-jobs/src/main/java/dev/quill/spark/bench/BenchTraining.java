@@ -204,6 +204,17 @@ public final class BenchTraining {
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
         new SparkConfig(master, 4, 1, lanes ? SparkConfig.AUTO_LANES : "1"), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));
+    boolean ownExecutorJvms = master.startsWith("local-cluster");
+    if (ownExecutorJvms) {
+      // Executors in JVMs of their own, on this machine: they load Quill from this JVM's class path and are launched
+      // from $SPARK_HOME (quill bench sets one); each gets its worker's memory.
+      if (System.getenv("SPARK_HOME") == null) {
+        throw new IllegalStateException("mode " + master + " launches executor JVMs from $SPARK_HOME, which is not set; "
+            + "run it through quill bench, which sets it, or set SPARK_HOME to a folder with an empty jars/ folder");
+      }
+      sc.setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      sc.setIfMissing("spark.executor.memory", executorMemory(master));
+    }
     Path export;
     try {
       export = Files.createTempDirectory("quill-bench-export");
@@ -248,9 +259,16 @@ public final class BenchTraining {
         System.out.println(line(label, s));
         stats.add(s);
       }
-      metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
-      putThreadCpu(label, threads, metrics);
-      System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
+      if (ownExecutorJvms) {
+        // This JVM is only the driver: its CPU says nothing about the executors' steps.
+        Map<String, Object> driver = new LinkedHashMap<>();
+        putThreadCpu(label + " driver JVM; the executors run in JVMs of their own", threads, driver);
+        metrics.put("driver_thread_cpu_s", driver.get("thread_cpu_s"));
+      } else {
+        metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
+        putThreadCpu(label, threads, metrics);
+        System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
+      }
       try {
         // The listener bus delivers events asynchronously: let it deliver the last round's.
         jsc.sc().listenerBus().waitUntilEmpty(10_000);
@@ -278,6 +296,21 @@ public final class BenchTraining {
     } finally {
       dev.quill.util.AtomicFiles.deleteRecursively(export);
     }
+  }
+
+  /**
+   * The memory of each worker of a {@code local-cluster[workers, cores, megabytes]} master, as an executor memory setting
+   * ({@code "3072m"}): one executor per worker gets all of it.
+   *
+   * @throws IllegalArgumentException if {@code master} is not of that form
+   */
+  static String executorMemory(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]")
+        .matcher(master);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("expected local-cluster[workers, cores, megabytes per worker], got " + master);
+    }
+    return m.group(1) + "m";
   }
 
   /**

@@ -3,8 +3,10 @@ package dev.quill.spark.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -116,5 +118,37 @@ class BenchRunnerTest {
     }
     assertTrue(BenchRunner.rowName("lanes-adam-copies", Optional.of("SkylakeX")).endsWith("Adam through heap copies (before)"));
     assertTrue(BenchRunner.rowName("lanes", Optional.of("SkylakeX")).endsWith("+ one-pass Vector API Adam"));
+  }
+
+  @Test
+  void localClusterModesGetASparkHomeTheirWorkersMemoryAndARowNameThatSaysWhereExecutorsRun(
+      @org.junit.jupiter.api.io.TempDir Path out) throws Exception {
+    Map<String, String> env = BenchRunner.executorJvmEnv("local-cluster[1,2,3072]-lanes", Map.of(), out);
+    assertEquals(out.resolve("spark-home").toAbsolutePath().toString(), env.get("SPARK_HOME"));
+    assertTrue(Files.isDirectory(out.resolve("spark-home").resolve("jars")), "Spark's launcher looks in jars/");
+    assertEquals("2.12", env.get("SPARK_SCALA_VERSION"));
+    assertEquals("127.0.0.1", env.get("SPARK_LOCAL_IP"));
+    Map<String, String> given = Map.of("SPARK_HOME", "/opt/spark", "SPARK_SCALA_VERSION", "2.12", "SPARK_LOCAL_IP", "10.0.0.1");
+    assertTrue(BenchRunner.executorJvmEnv("local-cluster[1,2,3072]", given, out).isEmpty(), "the machine's settings win");
+    assertTrue(BenchRunner.executorJvmEnv("local[2]-lanes", Map.of(), out.resolve("none")).isEmpty());
+    assertTrue(!Files.exists(out.resolve("none")), "nothing made for local modes");
+
+    assertEquals("3072m", BenchTraining.executorMemory("local-cluster[1,2,3072]"));
+    assertEquals("1024m", BenchTraining.executorMemory("local-cluster[2, 1, 1024]"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> BenchTraining.executorMemory("local-cluster[2,1]"));
+    assertEquals("expected local-cluster[workers, cores, megabytes per worker], got local-cluster[2,1]", e.getMessage());
+
+    assertEquals("Quill Spark local-cluster[1,2,3072] (executors in JVMs of their own, given the Vector API module by"
+        + " Quill), one fused worker per executor with a lane per core (spark.workerLanes), Vector API softmax, OpenBLAS"
+        + " kernels chosen by Quill (SkylakeX)", BenchRunner.rowName("local-cluster[1,2,3072]-lanes", Optional.of("SkylakeX")));
+    System.setProperty("spark.quill.executorVectorModule", "false");
+    try {
+      assertTrue(BenchRunner.rowName("local-cluster[1,2,3072]-lanes", Optional.of("SkylakeX"))
+          .contains("without the Vector API module: spark.quill.executorVectorModule=false"));
+    } finally {
+      System.clearProperty("spark.quill.executorVectorModule");
+    }
+    assertEquals("", BenchRunner.executorJvms("local[2]-lanes"));
   }
 }
