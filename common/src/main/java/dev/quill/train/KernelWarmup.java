@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /**
  * Gets the fused step's Java Vector API kernels ({@link VectorSoftmax}, {@link VectorRelu}, {@link VectorAdam}) compiled
- * before the
- * first minibatch uses them, once per JVM. Until the JIT's optimizing compiler has compiled them, Vector API code
+ * before the first minibatch uses them, once per JVM. Until the JIT's optimizing compiler has compiled them, Vector API code
  * runs as boxed Java fallbacks, orders of magnitude slower; in a training run that compilation happens while
  * every core is busy with the lanes (or Spark workers) running that slow code, so on the 2-vCPU reference machine
  * the first epoch ran at 50k ex/s against 73k for the second. Calling the kernels on a few small rows first, on

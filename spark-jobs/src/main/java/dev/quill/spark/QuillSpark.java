@@ -79,7 +79,7 @@ public final class QuillSpark {
     // Parameter averaging returns every worker's parameters and Adam state each round (5.6 MB for the default model);
     // above 1 MB (Spark's default) a task result detours through the block manager. README, Performance.
     conf.setIfMissing("spark.task.maxDirectResultSize", DIRECT_RESULT_SIZE);
-    if (kernels != null && !kernels.isBlank() && conf.get("spark.master").startsWith("local-cluster")) {
+    if (kernels != null && !kernels.isBlank() && SparkMasters.localCluster(conf.get("spark.master")).isPresent()) {
       conf.setIfMissing("spark.executorEnv." + BlasKernels.ENV, kernels);
     }
     addVectorModuleToExecutors(conf);
@@ -100,19 +100,14 @@ public final class QuillSpark {
       throw new IllegalArgumentException(VECTOR_MODULE_KEY + " must be true or false, got '" + value + "'");
     }
     String options = conf.get("spark.executor.extraJavaOptions", "").trim();
-    if (value.equals("false") || inDriverJvm(conf.get("spark.master")) || options.contains(VECTOR_MODULE)) {
+    if (value.equals("false") || SparkMasters.isLocal(conf.get("spark.master")) || options.contains(VECTOR_MODULE)) {
       return;
     }
     conf.set("spark.executor.extraJavaOptions", options.isEmpty() ? VECTOR_MODULE_OPTION : options + " " + VECTOR_MODULE_OPTION);
   }
 
-  /** Whether {@code master} runs its executors in the driver's JVM. */
-  static boolean inDriverJvm(String master) {
-    return master.equals("local") || master.startsWith("local[");
-  }
-
   private static void warnIfTrainingWithoutVectorModule(String master) {
-    if (inDriverJvm(master) && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+    if (SparkMasters.isLocal(master) && ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       LOG.warn("this JVM runs the executors ({}) without the Java Vector API module, so training takes the plain "
           + "paths (ND4J's softmax op, plain Adam loops); launch through bin/quill, or give spark-submit "
           + "--driver-java-options '{}'", master, VECTOR_MODULE_OPTION);

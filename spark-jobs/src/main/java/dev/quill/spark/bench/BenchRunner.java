@@ -154,7 +154,7 @@ public final class BenchRunner {
     Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE"));
     chosen.ifPresent(k -> env.put(BlasKernels.ENV, k));
     if (exec(cmd, env) == 0) {
-      com.fasterxml.jackson.databind.JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
+      JsonNode m = Json.MAPPER.readTree(json.toFile()).path("metrics");
       return new Ceiling(m.path("examples_per_s").asDouble(), together(m.path("cores").asInt(), m.path("gemm_ms").asDouble(),
           m.path("gemm_together_ms").asDouble(), m.path("gemm_together_lane_rows").asInt(),
           m.path("gemm_together_lane_ms").asDouble()));
@@ -250,7 +250,7 @@ public final class BenchRunner {
    */
   static Map<String, String> executorJvmEnv(String mode, Map<String, String> machine, Path out) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
-    if (!mode.startsWith("local-cluster")) {
+    if (!BenchTraining.ownExecutorJvms(mode)) {
       return env;
     }
     if (machine.get("SPARK_HOME") == null) {
@@ -320,7 +320,7 @@ public final class BenchRunner {
    * API module ({@code spark.quill.executorVectorModule}, which the bench's JVM passes on to its rows); else empty.
    */
   static String executorJvms(String mode) {
-    if (!mode.startsWith("local-cluster")) {
+    if (!BenchTraining.ownExecutorJvms(mode)) {
       return "";
     }
     boolean module = !"false".equals(System.getProperty(dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY, "true").trim());

@@ -142,7 +142,7 @@ public final class BenchTraining {
         processMark[0] = processCpuNanos();
         threads.start();
       }, step);
-      putThreadCpu(mode, threads, metrics);
+      putThreadCpu(mode, "thread_cpu_s", threads, metrics);
       metrics.put("examples_per_process_cpu_s", trainBlock.size() * (double) epochs / (processMark[1] / 1e9));
       System.out.printf("[%s] %.0f examples per process CPU second%n", mode, metrics.get("examples_per_process_cpu_s"));
       stats = scored;
@@ -204,7 +204,7 @@ public final class BenchTraining {
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
         new SparkConfig(master, 4, 1, lanes ? SparkConfig.AUTO_LANES : "1"), "quill-bench", System.getenv(dev.quill.train.BlasKernels.ENV));
-    boolean ownExecutorJvms = master.startsWith("local-cluster");
+    boolean ownExecutorJvms = ownExecutorJvms(master);
     if (ownExecutorJvms) {
       // Executors in JVMs of their own, on this machine: they load Quill from this JVM's class path and are launched
       // from $SPARK_HOME (quill bench sets one); each gets its worker's memory.
@@ -261,12 +261,10 @@ public final class BenchTraining {
       }
       if (ownExecutorJvms) {
         // This JVM is only the driver: its CPU says nothing about the executors' steps.
-        Map<String, Object> driver = new LinkedHashMap<>();
-        putThreadCpu(label + " driver JVM; the executors run in JVMs of their own", threads, driver);
-        metrics.put("driver_thread_cpu_s", driver.get("thread_cpu_s"));
+        putThreadCpu(label + " driver JVM; the executors run in JVMs of their own", "driver_thread_cpu_s", threads, metrics);
       } else {
         metrics.put("examples_per_process_cpu_s", examples * (double) cfg.epochs() / (processCpu / 1e9));
-        putThreadCpu(label, threads, metrics);
+        putThreadCpu(label, "thread_cpu_s", threads, metrics);
         System.out.printf("[%s] %.0f examples per process CPU second%n", label, metrics.get("examples_per_process_cpu_s"));
       }
       try {
@@ -305,12 +303,13 @@ public final class BenchTraining {
    * @throws IllegalArgumentException if {@code master} is not of that form
    */
   static String executorMemory(String master) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*(\\d+)\\s*]")
-        .matcher(master);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("expected local-cluster[workers, cores, megabytes per worker], got " + master);
-    }
-    return m.group(1) + "m";
+    return dev.quill.spark.SparkMasters.localCluster(master).map(c -> c.megabytes() + "m").orElseThrow(() ->
+        new IllegalArgumentException("expected local-cluster[workers, cores, megabytes per worker], got " + master));
+  }
+
+  /** Whether the Spark mode {@code mode} runs its executors in JVMs of their own ({@code local-cluster[W,C,M]}). */
+  static boolean ownExecutorJvms(String mode) {
+    return dev.quill.spark.SparkMasters.localCluster(master(mode)).isPresent();
   }
 
   /**
@@ -332,14 +331,14 @@ public final class BenchTraining {
   }
 
   /**
-   * Prints and records ({@code thread_cpu_s}) the CPU seconds of this JVM's threads inside the timed epochs, by thread
+   * Prints and records (under {@code key}) the CPU seconds of this JVM's threads inside the timed epochs, by thread
    * name (the lanes, Spark's task and scheduler threads, the JIT's compiler threads, GC): where a row's CPU beyond the
    * steps goes. Held-out scoring between epochs is outside the brackets.
    */
-  private static void putThreadCpu(String label, ThreadCpu.Brackets threads, Map<String, Object> metrics) {
+  private static void putThreadCpu(String label, String key, ThreadCpu.Brackets threads, Map<String, Object> metrics) {
     Map<String, Double> seconds = threads.seconds(8);
     if (!seconds.isEmpty()) {
-      metrics.put("thread_cpu_s", seconds);
+      metrics.put(key, seconds);
       System.out.printf("[%s] CPU by thread inside the epochs: %s%n", label, ThreadCpu.render(seconds));
     }
   }

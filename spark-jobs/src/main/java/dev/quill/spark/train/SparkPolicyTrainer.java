@@ -1,5 +1,6 @@
 package dev.quill.spark.train;
 
+import dev.quill.spark.SparkMasters;
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
@@ -62,7 +63,7 @@ public final class SparkPolicyTrainer {
     MultiLayerNetwork probe = "fused".equals(approach) ? probe(conf) : null;
     boolean fusable = probe != null && FusedStep.unsupportedReason(probe).isEmpty();
     if ("fused".equals(approach) && !fusable) {
-      approach = isLocal(sc.master()) ? "export" : "direct";
+      approach = SparkMasters.isLocal(sc.master()) ? "export" : "direct";
     }
     this.sparkNet = new SparkDl4jMultiLayer(sc, conf, master(config, seed, approach, exportDirectory));
     this.sparkGraph = null;
@@ -85,7 +86,7 @@ public final class SparkPolicyTrainer {
   public SparkPolicyTrainer(JavaSparkContext sc, ComputationGraphConfiguration conf, int vocab, TrainConfig config, long seed,
       String approach, String exportDirectory) {
     if ("fused".equals(approach) || "auto".equals(approach)) {
-      approach = isLocal(sc.master()) ? "export" : "direct";
+      approach = SparkMasters.isLocal(sc.master()) ? "export" : "direct";
     }
     this.sparkNet = null;
     this.sparkGraph = new SparkComputationGraph(sc, conf, master(config, seed, approach, exportDirectory));
@@ -120,9 +121,6 @@ public final class SparkPolicyTrainer {
     return net;
   }
 
-  private static boolean isLocal(String master) {
-    return master.equals("local") || master.startsWith("local[");
-  }
 
   /**
    * Native threads per worker of the fused approach: {@code spark.ompThreads} (passed to executors as

@@ -1,9 +1,8 @@
 package dev.quill.spark.train;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.spark.SparkMasters;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.resource.ResourceProfile;
@@ -37,9 +36,6 @@ public final class WorkerLanes {
   /** Spark setting carrying {@code spark.workerLanes} from Quill's config to the trainer ({@code auto} or a number). */
   public static final String KEY = "spark.quill.workerLanes";
 
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[\\s*(\\*|\\d+)\\s*(?:,\\s*\\d+\\s*)?\\])?");
-  private static final Pattern LOCAL_CLUSTER = Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*\\d+\\s*\\]");
-
   private WorkerLanes() {}
 
   /**
@@ -69,7 +65,7 @@ public final class WorkerLanes {
       return taskCpus;
     }
     String value = conf.get(KEY, jobSetting == null ? "1" : jobSetting).trim();
-    boolean dynamic = !isLocal(master(conf)) && conf.getBoolean("spark.dynamicAllocation.enabled", false);
+    boolean dynamic = !SparkMasters.isLocal(master(conf)) && conf.getBoolean("spark.dynamicAllocation.enabled", false);
     if (!SparkConfig.AUTO_LANES.equals(value)) {
       int lanes = parse(value, "spark.workerLanes");
       if (lanes > 1 && dynamic) {
@@ -78,7 +74,7 @@ public final class WorkerLanes {
             + lanes + " (every task then claims " + lanes + " cores), or spark.workerLanes=1 or auto");
       }
       Optional<Integer> cores = executorCores(conf, registeredCores);
-      if (cores.isPresent() && lanes > cores.get() && !isLocal(master(conf))) {
+      if (cores.isPresent() && lanes > cores.get() && !SparkMasters.isLocal(master(conf))) {
         throw new IllegalArgumentException("spark.workerLanes=" + lanes + " is more than the " + cores.get()
             + " cores of an executor (" + master(conf) + "): a worker's task could never be scheduled; use at most "
             + cores.get() + " or auto");
@@ -102,7 +98,7 @@ public final class WorkerLanes {
    * tasks do not already claim that many cores through {@code spark.task.cpus}.
    */
   public static Optional<ResourceProfile> trainingProfile(SparkConf conf, int lanes) {
-    if (lanes <= taskCpus(conf) || isLocal(master(conf)) || conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+    if (lanes <= taskCpus(conf) || SparkMasters.isLocal(master(conf)) || conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
       return Optional.empty();
     }
     return Optional.of(new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(lanes)).build());
@@ -114,22 +110,15 @@ public final class WorkerLanes {
    */
   static Optional<Integer> executorCores(SparkConf conf, Optional<Integer> registered) {
     String master = master(conf);
-    Matcher local = LOCAL.matcher(master);
-    if (local.matches()) {
-      String n = local.group(1);
-      return Optional.of(n == null ? 1 : "*".equals(n) ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n));
-    }
-    Matcher cluster = LOCAL_CLUSTER.matcher(master);
-    if (cluster.matches()) {
-      return Optional.of(Integer.parseInt(cluster.group(1)));
+    Optional<Integer> configured = SparkMasters.localCores(master)
+        .or(() -> SparkMasters.localCluster(master).map(SparkMasters.LocalCluster::cores));
+    if (configured.isPresent()) {
+      return configured;
     }
     return conf.contains("spark.executor.cores") ? Optional.of(parse(conf.get("spark.executor.cores"), "spark.executor.cores"))
         : registered;
   }
 
-  static boolean isLocal(String master) {
-    return LOCAL.matcher(master).matches();
-  }
 
   private static int taskCpus(SparkConf conf) {
     return parse(conf.get("spark.task.cpus", "1"), "spark.task.cpus");
