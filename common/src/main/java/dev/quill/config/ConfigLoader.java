@@ -175,7 +175,9 @@ public final class ConfigLoader {
       cause = cause.getCause();
     }
     if (cause instanceof ConfigException ce) {
-      String prefix = path.isEmpty() ? "" : path + ".";
+      // A record's validation names its own key under the record's path; a value's deserializer is already at the key.
+      boolean atKey = path.equals(ce.key()) || path.endsWith("." + ce.key());
+      String prefix = atKey ? path.substring(0, path.length() - ce.key().length()) : path.isEmpty() ? "" : path + ".";
       return ce.withPrefix(prefix);
     }
     if (e instanceof InvalidFormatException ife) {

@@ -1,5 +1,7 @@
 package dev.quill.policy;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.quill.config.Checks;
 import java.util.List;
 
@@ -16,7 +18,9 @@ import java.util.List;
  * @param epochs passes over the training episodes, in [1, 100000]
  * @param batchSize minibatch size per worker, in [1, 1048576]
  * @param learningRate Adam learning rate, in (0, 1]
- * @param averagingFrequency minibatches each worker fits between parameter averages, in [1, 100000]
+ * @param averagingFrequency minibatches each worker fits between parameter averages, in [1, 100000], or
+ *     {@link AveragingFrequency#AUTO} ({@code auto} in files): chosen per run from the examples per lane, at least twice
+ *     per epoch ({@link AveragingFrequency#resolve})
  * @param approach how the workers train: {@code fused} (Quill's parameter averaging with the fused
  *     training step on examples cached in the executors; networks it does not support, such as QAT
  *     students, fall back to {@code export}/{@code direct}), {@code export} (DL4J's training master,
@@ -41,6 +45,8 @@ public record TrainConfig(
     int epochs,
     int batchSize,
     double learningRate,
+    @JsonSerialize(using = AveragingFrequency.Serializer.class)
+    @JsonDeserialize(using = AveragingFrequency.Deserializer.class)
     int averagingFrequency,
     String approach,
     String decoding,
@@ -72,7 +78,7 @@ public record TrainConfig(
     Checks.inRange("epochs", epochs, 1, 100_000);
     Checks.inRange("batchSize", batchSize, 1, 1 << 20);
     Checks.inOpenClosed("learningRate", learningRate, 0.0, 1.0);
-    Checks.inRange("averagingFrequency", averagingFrequency, 1, 100_000);
+    AveragingFrequency.check("averagingFrequency", averagingFrequency);
     Checks.oneOf("approach", approach, APPROACHES);
     // policy.json files written before these keys existed decode greedily
     decoding = decoding == null ? "greedy" : decoding;

@@ -1,5 +1,6 @@
 package dev.quill.cli;
 
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.spark.bench.BenchRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,8 +38,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";
 
-  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows (default: 50)")
-  int averagingFrequency = 50;
+  @Option(names = "--averaging-frequency", description = "minibatches per worker between averages in Spark rows with several "
+      + "workers: auto (train.averagingFrequency's rule, the default since the tenth round) or an integer in [1, 100000]")
+  String averagingFrequency = AveragingFrequency.AUTO_TEXT;
 
   @Option(names = "--repeat", description = "rounds of runs, each running the peers and every mode once in the same order; "
       + "the table shows each row's median and range, and ratios as medians of the rounds' paired ratios (default: 1)")
@@ -46,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python, averagingFrequency,
+    System.out.println(BenchRunner.run(new BenchRunner.Options(peers, out, n, epochs, modes, python,
+        AveragingFrequency.parse("--averaging-frequency", averagingFrequency),
         repeat)));
     return ExitCodes.OK;
   }

@@ -1,5 +1,6 @@
 package dev.quill.cli;
 
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.spark.bench.BenchTraining;
 import dev.quill.util.Json;
 import java.nio.file.Path;
@@ -24,14 +25,15 @@ final class BenchWorkerCommand implements Callable<Integer> {
   int epochs = 3;
 
   @Option(names = "--averaging-frequency")
-  int averagingFrequency = 5;
+  String averagingFrequency = AveragingFrequency.AUTO_TEXT;
 
   @Option(names = "--json", required = true)
   Path json;
 
   @Override
   public Integer call() {
-    Map<String, Object> record = BenchTraining.run(mode, train, heldout, epochs, 256, 256, 256, averagingFrequency, 0);
+    Map<String, Object> record = BenchTraining.run(mode, train, heldout, epochs, 256, 256, 256,
+        AveragingFrequency.parse("--averaging-frequency", averagingFrequency), 0);
     Json.writeFile(json, record);
     return ExitCodes.OK;
   }

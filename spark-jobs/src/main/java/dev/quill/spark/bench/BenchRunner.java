@@ -1,6 +1,7 @@
 package dev.quill.spark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.util.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +43,8 @@ public final class BenchRunner {
    * @param epochs epochs
    * @param modes Quill modes to run ({@code single}, {@code local[1]}, ...)
    * @param python Python interpreter for the peer
-   * @param averagingFrequency minibatches per worker between parameter averages in the Spark rows
+   * @param averagingFrequency minibatches per worker between parameter averages in the Spark rows with several workers
+   *     ({@link AveragingFrequency#AUTO} for {@code auto})
    * @param repeat rounds of runs: each round runs the peers and every mode once, in the same order, so that the runs
    *     of one round share the host's conditions; the table then shows medians and ranges, and the ratios between
    *     rows are the medians of the rounds' paired ratios (at least 1)
@@ -194,7 +196,7 @@ public final class BenchRunner {
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quill.cli.Quill", "bench-worker", "--mode", mode,
-        "--averaging-frequency", "" + averagingFrequency, "--train", train.toString(), "--heldout", held.toString(),
+        "--averaging-frequency", AveragingFrequency.text(averagingFrequency), "--train", train.toString(), "--heldout", held.toString(),
         "--epochs", "" + epochs, "--json", json.toString()));
     return cmd;
   }

@@ -1,6 +1,7 @@
 package dev.quill.spark.bench;
 
 import dev.quill.config.SparkConfig;
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.quant.uniform.UniformBinTokenizer;
@@ -189,7 +190,7 @@ public final class BenchTraining {
     params.put("hidden", hidden);
     params.put("epochs", epochs);
     params.put("batch_size", batch);
-    params.put("averaging_frequency", averagingFrequency);
+    params.put("averaging_frequency", AveragingFrequency.text(averagingFrequency));
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("tool", "bc_quill");
     record.put("params", params);
@@ -284,6 +285,8 @@ public final class BenchTraining {
         a.put("worker_copy_ms_per_round", t.workerCopySeconds() / t.workerRounds() * 1e3);
         a.put("spark_ms_per_round", t.sparkSeconds() / t.rounds() * 1e3);
         a.put("rounds_state_kept", t.stateKept());
+        // Minibatches per worker per round as resolved (auto: AveragingFrequency.resolve); "epoch" for one worker.
+        a.put("frequency", trainer.averagingFrequency().isPresent() ? (Object) trainer.averagingFrequency().getAsInt() : "epoch");
         metrics.put("averaging", a);
         System.out.printf("[%s] %d rounds, ms per round: driver %.1f, Spark job %.1f (worker steps %.1f, worker copies %.1f,"
             + " Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,

@@ -37,7 +37,9 @@ final class SummaryTable {
       case "audit" -> r.audit().candidates().size() + " tokenizers audited, recommended " + r.audit().recommendation().chosen();
       case "train" -> r.train().epochs().size() + " epochs, held-out loss " + f(r.train().finalHeldoutLoss()) + ", "
           + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)"
-          + (r.train().lanesPerWorker() > 1 ? " x " + r.train().lanesPerWorker() + " lanes" : "");
+          + (r.train().lanesPerWorker() > 1 ? " x " + r.train().lanesPerWorker() + " lanes" : "")
+          + (r.train().averagingFrequency() > 0 && r.train().workers() > 1
+              ? ", averaging every " + r.train().averagingFrequency() + " minibatches" : "");
       case "eval" -> r.eval().policy().episodes() + " episodes";
       case "promote" -> (r.gate().promoted() ? "promoted to models/current: " : "rejected: ") + r.gate().reason();
       default -> "";

@@ -1,5 +1,6 @@
 package dev.quill.spark.train;
 
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FlatCopy;
 import dev.quill.train.FusedStep;
@@ -22,13 +23,16 @@ import org.apache.spark.resource.ResourceProfile;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Synchronous parameter averaging (McDonald et al. 2010; Zinkevich et al. 2010, as in DL4J's
  * ParameterAveragingTrainingMaster) with a {@link FusedStep} on the workers (MLP or convolutional policy) and the examples kept in
  * each partition's cached {@link ExampleBlock}: nothing is exported, serialized or re-read per epoch.
  * Every round broadcasts the parameters and the Adam state as flat float arrays, each partition fits its
- * next {@code averagingFrequency} minibatches of its epoch order (the order {@link LocalTrainer} uses
+ * next {@code averagingFrequency} minibatches (fixed, or {@code auto}: {@link AveragingFrequency#resolve} for the
+ * workers' lanes and largest shard) of its epoch order (the order {@link LocalTrainer} uses
  * for that partition) on a network kept in the executor between rounds, and the workers' parameters
  * and Adam state are summed by a tree reduction and averaged on the driver. With one partition it is
  * exactly {@link LocalTrainer}'s fused training, so then each epoch is one round: averaging one worker changes
@@ -55,6 +59,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * </ul>
  */
 final class FusedAveraging {
+  private static final Logger LOG = LoggerFactory.getLogger(FusedAveraging.class);
   /** Worker networks of live trainers in this JVM, by trainer id and partition, built or being built. */
   private static final Map<String, CompletableFuture<Worker>> WORKERS = new ConcurrentHashMap<>();
   /** Builds workers ahead of their first round ({@link #prepareInBackground}); one daemon thread, started on demand. */
@@ -77,6 +82,7 @@ final class FusedAveraging {
   private float[] sendUpdater;
   private int batchesRdd = -1;
   private long maxBatches;
+  private int resolvedFrequency;
   /** Rounds run so far: each round's token, which a worker keeps with the state it returned. */
   private long roundsRun;
   /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
@@ -97,6 +103,15 @@ final class FusedAveraging {
     return spec;
   }
 
+  /**
+   * Minibatches each worker fitted per round in the last epoch: {@code train.averagingFrequency} as resolved for the
+   * workers and their shards ({@link AveragingFrequency#resolve}), {@link Integer#MAX_VALUE} for one worker (one round
+   * per epoch), 0 before the first epoch.
+   */
+  int resolvedFrequency() {
+    return resolvedFrequency;
+  }
+
   /** Mean of the workers' last minibatch losses in the last round. */
   double score() {
     return score;
@@ -112,7 +127,17 @@ final class FusedAveraging {
       maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
       batchesRdd = blocks.id();
     }
-    int frequency = oneWorker ? Integer.MAX_VALUE : averagingFrequency;
+    int frequency = oneWorker ? Integer.MAX_VALUE
+        : AveragingFrequency.resolve(averagingFrequency, Math.max(1, maxBatches), spec.lanes(), batchSize);
+    if (frequency != resolvedFrequency) {
+      resolvedFrequency = frequency;
+      if (oneWorker) {
+        LOG.info("One worker: one averaging round per epoch");
+      } else {
+        LOG.info("Averaging every {} minibatches ({}{} per worker per epoch at most, {} lane(s) per worker, batch {})",
+            frequency, averagingFrequency == AveragingFrequency.AUTO ? "auto: " : "", maxBatches, spec.lanes(), batchSize);
+      }
+    }
     long rounds = oneWorker ? 1 : (maxBatches + frequency - 1) / frequency;
     for (long round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.quill.spark.train;
 
 import dev.quill.spark.SparkMasters;
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
@@ -9,6 +10,7 @@ import dev.quill.train.LocalTrainer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalInt;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -103,7 +105,7 @@ public final class SparkPolicyTrainer {
       String exportDirectory) {
     ParameterAveragingTrainingMaster.Builder tm = new ParameterAveragingTrainingMaster.Builder(config.batchSize())
         .batchSizePerWorker(config.batchSize())
-        .averagingFrequency(config.averagingFrequency())
+        .averagingFrequency(AveragingFrequency.forTrainingMaster(config.averagingFrequency()))
         .workerPrefetchNumBatches(2)
         .saveUpdater(true)
         .rngSeed(seed)
@@ -166,6 +168,19 @@ public final class SparkPolicyTrainer {
    */
   public WorkerWarmup warmup() {
     return fused == null ? WorkerWarmup.NONE : new WorkerWarmup(fused.spec());
+  }
+
+  /**
+   * Minibatches each worker fitted between averages in the last epoch: {@code train.averagingFrequency} as resolved
+   * ({@link AveragingFrequency#resolve} for fused workers, {@link AveragingFrequency#forTrainingMaster} for DL4J's
+   * training master); empty for one fused worker, which averages once per epoch, or before the first fused epoch.
+   */
+  public OptionalInt averagingFrequency() {
+    if (fused == null) {
+      return OptionalInt.of(AveragingFrequency.forTrainingMaster(config.averagingFrequency()));
+    }
+    int f = fused.resolvedFrequency();
+    return f == 0 || f == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(f);
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

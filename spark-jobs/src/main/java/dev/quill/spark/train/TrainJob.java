@@ -3,6 +3,7 @@ package dev.quill.spark.train;
 import dev.quill.config.QuillConfig;
 import dev.quill.data.Columns;
 import dev.quill.data.DatasetStats;
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.policy.Policy;
 import dev.quill.policy.PolicyFiles;
 import dev.quill.policy.PolicyInfo;
@@ -63,9 +64,12 @@ public final class TrainJob {
    * @param workers parallel workers (the cores divided by the lanes per worker)
    * @param approach the training approach used ({@code fused}, {@code export} or {@code direct})
    * @param lanesPerWorker data-parallel lanes of each {@code fused} worker (1 for the other approaches)
+   * @param averagingFrequency minibatches each worker fitted between averages in the last epoch
+   *     ({@code train.averagingFrequency} as resolved, {@link SparkPolicyTrainer#averagingFrequency}); 0 for one fused
+   *     worker, which averages once per epoch (and in stage results recorded before the field existed)
    */
   public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
-      String approach, int lanesPerWorker) {
+      String approach, int lanesPerWorker, int averagingFrequency) {
 
     /** Held-out loss after the last epoch. */
     public double finalHeldoutLoss() {
@@ -133,9 +137,10 @@ public final class TrainJob {
         .persist(StorageLevel.MEMORY_ONLY());
     long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
-    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging every {} "
-            + "minibatches, {} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(),
-        workers, lanes, config.train().batchSize(), config.train().averagingFrequency(), trainer.approach());
+    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging frequency "
+            + "{}, {} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(),
+        workers, lanes, config.train().batchSize(), AveragingFrequency.text(config.train().averagingFrequency()),
+        trainer.approach());
 
     TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
     Map<String, String> inputs = inputHashes(layout);
@@ -173,7 +178,7 @@ public final class TrainJob {
         epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
     LOG.info("Policy saved to {}", layout.policy());
     return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        trainer.approach(), lanes);
+        trainer.approach(), lanes, trainer.averagingFrequency().orElse(0));
   }
 
   private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quill.policy.AveragingFrequency;
 import dev.quill.policy.PolicyNetworks;
 import dev.quill.policy.TrainConfig;
 import dev.quill.spark.LocalSpark;
@@ -161,6 +162,46 @@ class SparkVsSingleJvmIT {
     assertEquals(4, trainer.averagingTimes().rounds());
     // Epoch 2 found no worker and ran again with the state; epoch 3 had a changed state; epoch 4 sent none.
     assertEquals(1, trainer.averagingTimes().stateKept());
+  }
+
+  /**
+   * {@code train.averagingFrequency: auto} with two workers resolves from the larger shard (10 minibatches of 32:
+   * 32768 / 32 = 1024 minibatches of examples per lane, capped at half an epoch, 5) and then trains exactly as that fixed
+   * frequency does; another frequency trains differently, so the comparison can fail.
+   */
+  @Test
+  void fusedApproach_twoWorkers_autoFrequency_isHalfTheLargerShardAndEqualsThatFixedFrequency() {
+    MultiLayerConfiguration conf = fusedConf();
+    List<ExampleBlock> shards = List.of(SameTraining.mlpExamples(9 * 32 + 3, 7, 5), SameTraining.mlpExamples(8 * 32, 7, 6));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(shards, 2).cache();
+
+    SparkPolicyTrainer auto = twoEpochs(jsc, conf, blocks, AveragingFrequency.AUTO);
+    assertEquals(java.util.OptionalInt.of(5), auto.averagingFrequency());
+    assertEquals(2 * 2, auto.averagingTimes().rounds(), "two rounds per epoch");
+    SparkPolicyTrainer fixed = twoEpochs(jsc, conf, blocks, 5);
+    SparkPolicyTrainer other = twoEpochs(jsc, conf, blocks, 3);
+    assertEquals(2 * 4, other.averagingTimes().rounds());
+
+    float[] autoParams = auto.network().params().dup().data().asFloat();
+    assertArrayEquals(fixed.network().params().dup().data().asFloat(), autoParams, 0f);
+    assertArrayEquals(fixed.network().getUpdater().getStateViewArray().dup().data().asFloat(),
+        auto.network().getUpdater().getStateViewArray().dup().data().asFloat(), 0f);
+    float[] otherParams = other.network().params().dup().data().asFloat();
+    double diff = 0;
+    for (int i = 0; i < autoParams.length; i++) {
+      diff = Math.max(diff, Math.abs(autoParams[i] - otherParams[i]));
+    }
+    assertTrue(diff > 1e-5, "averaging every 3 minibatches must train differently, max difference " + diff);
+  }
+
+  private SparkPolicyTrainer twoEpochs(JavaSparkContext jsc, MultiLayerConfiguration conf, JavaRDD<ExampleBlock> blocks,
+      int frequency) {
+    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, frequency, "fused");
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
+    trainer.fitEpoch(blocks, 1);
+    trainer.fitEpoch(blocks, 2);
+    return trainer;
   }
 
   @Test
