@@ -16,13 +16,15 @@ import java.io.IOException;
  * <p>Each averaging round has a cost that does not depend on how many minibatches it holds: a Spark job, the
  * parameters and Adam state broadcast to every worker and sent back by each, and the workers waiting for the
  * slowest. Measured on a 2-vCPU host with two executor JVMs (README, Performance, tenth round), that cost was
- * 110–250 ms per round on the bench model, against 60–80 ms of steps for five minibatches of 256: averaging every 5
- * minibatches trained at 9–18k examples/s where averaging every 200 reached 47k, at the same held-out loss.
+ * 110–440 ms per round on the bench model (more for longer rounds, which wait longer for the slower worker), against
+ * 60 ms of steps for five minibatches of 256: averaging every 5 minibatches trained at 9–18k examples/s per epoch where
+ * averaging every 200 reached 30–47k, at the same held-out loss (within 0.2 %).
  * Both the round's cost (the state's bytes) and a minibatch's compute grow with the network's parameters, so what keeps
  * the rounds' share small is the examples each lane fits between averages, whatever the model. {@code auto} therefore
- * averages after {@link #EXAMPLES_PER_LANE} examples per lane ({@code ceil(EXAMPLES_PER_LANE * lanes / batchSize)}
- * minibatches), but at least {@link #MIN_ROUNDS_PER_EPOCH} times per epoch, so that the workers' models never drift
- * apart for a whole pass over their shards (Zinkevich et al. 2010's one-shot average is the limit this stays away from).
+ * averages after about {@link #EXAMPLES_PER_LANE} examples per lane ({@code ceil(EXAMPLES_PER_LANE * lanes / batchSize)}
+ * minibatches, rounded so that the epoch splits into equal rounds: a short last round would cost a whole round's
+ * overhead), but at least {@link #MIN_ROUNDS_PER_EPOCH} times per epoch, so that the workers' models never drift apart
+ * for a whole pass over their shards (Zinkevich et al. 2010's one-shot average is the limit this stays away from).
  * With one worker the fused trainer runs one round per epoch whatever the value (averaging one worker changes nothing);
  * DL4J's training masters ({@code export}, {@code direct}) read {@code auto} as DL4J's default, 5.
  *
@@ -89,8 +91,10 @@ public final class AveragingFrequency {
    *     up), at least 1
    * @param lanes data-parallel lanes per worker, at least 1
    * @param batchSize examples per minibatch, at least 1
-   * @return for {@code auto}: {@code min(ceil(EXAMPLES_PER_LANE * lanes / batchSize),
-   *     ceil(maxBatches / MIN_ROUNDS_PER_EPOCH))}, at least 1
+   * @return for {@code auto}: the epoch's {@code maxBatches} split evenly into {@code R} rounds,
+   *     {@code ceil(maxBatches / R)}, where {@code R = max(MIN_ROUNDS_PER_EPOCH, floor(maxBatches / target))} (at most
+   *     {@code maxBatches}) and {@code target = ceil(EXAMPLES_PER_LANE * lanes / batchSize)}: rounds of at least the
+   *     target where the epoch holds one, no short last round, and at least two rounds per epoch
    */
   public static int resolve(int configured, long maxBatches, int lanes, int batchSize) {
     check("averagingFrequency", configured);
@@ -101,9 +105,9 @@ public final class AveragingFrequency {
     if (configured != AUTO) {
       return configured;
     }
-    long byExamples = ceilDiv((long) EXAMPLES_PER_LANE * lanes, batchSize);
-    long byEpoch = ceilDiv(maxBatches, MIN_ROUNDS_PER_EPOCH);
-    return (int) Math.max(1, Math.min(Math.min(byExamples, byEpoch), MAX));
+    long target = ceilDiv((long) EXAMPLES_PER_LANE * lanes, batchSize);
+    long rounds = Math.min(maxBatches, Math.max(MIN_ROUNDS_PER_EPOCH, maxBatches / target));
+    return (int) Math.min(ceilDiv(maxBatches, rounds), MAX);
   }
 
   /** The frequency DL4J's training masters get: {@link #TRAINING_MASTER_DEFAULT} for {@code auto}, else the value. */

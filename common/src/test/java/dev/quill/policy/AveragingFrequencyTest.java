@@ -2,6 +2,7 @@ package dev.quill.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quill.config.ConfigException;
 import dev.quill.config.ConfigLoader;
@@ -12,22 +13,45 @@ import org.junit.jupiter.api.Test;
 class AveragingFrequencyTest {
 
   @Test
-  void auto_averagesAfterTheExamplesPerLane_butAtLeastTwicePerEpoch() {
-    // The bench model on two 1-lane workers: 100,000 examples each, batch 256 -> 391 minibatches per epoch.
-    // 32768 / 256 = 128 minibatches per round; half an epoch would be 196.
-    assertEquals(128, AveragingFrequency.resolve(AveragingFrequency.AUTO, 391, 1, 256));
-    // The demo on two 1-lane workers: 8,530 examples each, batch 64 -> 134 minibatches; 32768 / 64 = 512 is more than
-    // half an epoch, so two rounds per epoch of 67 minibatches.
+  void auto_splitsTheEpochIntoEqualRoundsOfAboutTheExamplesPerLane_atLeastTwo() {
+    // The bench model on two 1-lane workers: 100,000 examples each, batch 256 -> 391 minibatches per epoch. The target
+    // is 32768 / 256 = 128 minibatches; 391 / 128 = 3.05 -> 3 equal rounds of ceil(391 / 3) = 131 (no fourth round of 7).
+    assertEquals(131, AveragingFrequency.resolve(AveragingFrequency.AUTO, 391, 1, 256));
+    // The demo on two 1-lane workers: 135 minibatches of 64; the target 32768 / 64 = 512 exceeds the epoch, so the
+    // minimum of two rounds: 68 (and 67 for 134).
+    assertEquals(68, AveragingFrequency.resolve(AveragingFrequency.AUTO, 135, 1, 64));
     assertEquals(67, AveragingFrequency.resolve(AveragingFrequency.AUTO, 134, 1, 64));
-    // Four lanes fit four times the examples per round: 4 * 32768 / 256 = 512.
-    assertEquals(512, AveragingFrequency.resolve(AveragingFrequency.AUTO, 10_000, 4, 256));
-    // Rounded up: 32768 / 100 = 327.68 -> 328; an odd epoch of 9 minibatches -> rounds of 5.
-    assertEquals(328, AveragingFrequency.resolve(AveragingFrequency.AUTO, 1_000, 1, 100));
+    // Four lanes fit four times the examples: target 4 * 32768 / 256 = 512; 10,000 / 512 -> 19 rounds of 527.
+    assertEquals(527, AveragingFrequency.resolve(AveragingFrequency.AUTO, 10_000, 4, 256));
+    // A target rounded up (32768 / 100 = 327.68 -> 328): 1,000 / 328 -> 3 rounds of 334.
+    assertEquals(334, AveragingFrequency.resolve(AveragingFrequency.AUTO, 1_000, 1, 100));
+    // An epoch that is an exact multiple of the target: 1,280 / 128 = 10 rounds of 128.
+    assertEquals(128, AveragingFrequency.resolve(AveragingFrequency.AUTO, 1_280, 1, 256));
+    // An odd short epoch: two rounds, 5 + 4.
     assertEquals(5, AveragingFrequency.resolve(AveragingFrequency.AUTO, 9, 1, 256));
-    // A shard of one minibatch: every minibatch is a round.
+    // A shard of one minibatch: one round of it.
     assertEquals(1, AveragingFrequency.resolve(AveragingFrequency.AUTO, 1, 8, 64));
-    // A batch larger than the examples per lane still fits one minibatch per round.
+    // A batch larger than the examples per lane: a round per minibatch.
     assertEquals(1, AveragingFrequency.resolve(AveragingFrequency.AUTO, 100, 1, 65_536));
+  }
+
+  @Test
+  void auto_runsAtLeastTwoEqualRoundsPerEpoch_forEveryShardSize() {
+    for (int lanes = 1; lanes <= 8; lanes *= 2) {
+      for (int batch : new int[] {32, 64, 256, 1024}) {
+        long target = (32_768L * lanes + batch - 1) / batch;
+        for (long m = 2; m <= 5_000; m += 7) {
+          int f = AveragingFrequency.resolve(AveragingFrequency.AUTO, m, lanes, batch);
+          long rounds = (m + f - 1) / f;
+          assertTrue(rounds >= 2, "m=" + m + " lanes=" + lanes + " batch=" + batch + ": " + rounds + " round(s)");
+          // Equal rounds: the last is shorter than the others by fewer minibatches than there are rounds.
+          long last = m - (rounds - 1) * f;
+          assertTrue(last >= 1 && f - last < rounds, "m=" + m + " f=" + f + " last round " + last);
+          // Never more rounds than the target asks for, beyond the minimum of two.
+          assertTrue(rounds <= Math.max(2, m / target), "m=" + m + " f=" + f + " target=" + target);
+        }
+      }
+    }
   }
 
   @Test
