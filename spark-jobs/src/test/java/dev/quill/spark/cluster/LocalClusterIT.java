@@ -61,6 +61,15 @@ class LocalClusterIT {
       double first = r.train().epochs().get(0).heldoutLoss();
       double last = r.train().finalHeldoutLoss();
       assertTrue(last < first && last < Math.log(32), "held-out loss " + first + " -> " + last);
+      // train.averagingFrequency: auto with two workers of batch 64: the epoch in two equal rounds (the target of 32,768
+      // examples per lane exceeds these shards), so half the larger shard's minibatches; the larger shard holds at least
+      // half the examples. metrics.json records the value in effect.
+      int frequency = r.train().averagingFrequency();
+      long minibatches = (r.train().trainExamples() + 63) / 64;
+      assertTrue(frequency >= ((minibatches + 1) / 2 + 1) / 2 && frequency <= (minibatches + 1) / 2,
+          "averaging every " + frequency + " of " + minibatches + " minibatches in all");
+      assertEquals(frequency, dev.quill.util.Json.MAPPER.readTree(dir.resolve("run").resolve("metrics.json").toFile())
+          .path("train").path("averagingFrequency").intValue());
     } finally {
       LocalSpark.stop(spark);
     }
