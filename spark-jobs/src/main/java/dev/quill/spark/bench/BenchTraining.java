@@ -288,8 +288,9 @@ public final class BenchTraining {
         // Minibatches per worker per round as resolved (auto: AveragingFrequency.resolve); "epoch" for one worker.
         a.put("frequency", trainer.averagingFrequency().isPresent() ? (Object) trainer.averagingFrequency().getAsInt() : "epoch");
         metrics.put("averaging", a);
-        System.out.printf("[%s] %d rounds, ms per round: driver %.1f, Spark job %.1f (worker steps %.1f, worker copies %.1f,"
-            + " Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(), t.driverSeconds() / t.rounds() * 1e3,
+        System.out.printf("[%s] %d rounds (averaging every %s), ms per round: driver %.1f, Spark job %.1f (worker steps %.1f,"
+            + " worker copies %.1f, Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(),
+            a.get("frequency") instanceof Integer f ? f + " minibatches" : "epoch", t.driverSeconds() / t.rounds() * 1e3,
             t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
             t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3, t.stateKept());
       }
