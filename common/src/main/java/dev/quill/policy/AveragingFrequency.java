@@ -2,7 +2,6 @@ package dev.quill.policy;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
@@ -54,8 +53,12 @@ public final class AveragingFrequency {
    */
   public static void check(String key, int value) {
     if (value != AUTO && (value < 1 || value > MAX)) {
-      throw new ConfigException(key, key + " must be " + AUTO_TEXT + " or an integer in [1, " + MAX + "], got " + value);
+      throw refused(key, Integer.toString(value));
     }
+  }
+
+  private static ConfigException refused(String key, String got) {
+    return new ConfigException(key, key + " must be " + AUTO_TEXT + " or an integer in [1, " + MAX + "], got " + got);
   }
 
   /**
@@ -75,7 +78,15 @@ public final class AveragingFrequency {
         return value;
       }
     }
-    throw new ConfigException(key, key + " must be " + AUTO_TEXT + " or an integer in [1, " + MAX + "], got " + t);
+    throw refused(key, t);
+  }
+
+  /**
+   * How runs report the frequency in effect ({@code metrics.json}, the bench): the minibatches per round, or
+   * {@code "epoch"} for {@code 0}, one round per epoch (one fused worker).
+   */
+  public static Object reported(int minibatchesPerRound) {
+    return minibatchesPerRound > 0 ? (Object) minibatchesPerRound : "epoch";
   }
 
   /** The configuration text of {@code value}: {@code auto} or the integer. */
@@ -133,17 +144,13 @@ public final class AveragingFrequency {
   }
 
   /**
-   * Reads {@code "auto"} as {@link #AUTO} and integers (also written as text) as themselves; {@code 0}, which would
-   * read as {@code auto}, and anything else fail with a {@link ConfigException} naming the allowed values.
+   * Reads values as {@link #parse} does: {@code "auto"} as {@link #AUTO}, integers (also written as text) as
+   * themselves; {@code 0}, which would read as {@code auto}, and anything else (fractions, booleans) fail with a
+   * {@link ConfigException} naming the allowed values.
    */
   public static final class Deserializer extends JsonDeserializer<Integer> {
     @Override
     public Integer deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      JsonToken token = p.currentToken();
-      if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NUMBER_INT) {
-        throw new ConfigException("averagingFrequency",
-            "averagingFrequency must be " + AUTO_TEXT + " or an integer in [1, " + MAX + "], got " + p.getText());
-      }
       return parse("averagingFrequency", p.getText());
     }
   }

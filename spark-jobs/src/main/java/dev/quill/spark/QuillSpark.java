@@ -34,7 +34,7 @@ public final class QuillSpark {
   /** The JVM option that gives a JVM the incubating Java Vector API ({@code jdk.incubator.vector}). */
   public static final String VECTOR_MODULE_OPTION = "--add-modules jdk.incubator.vector";
 
-  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+  private static final String VECTOR_MODULE = VECTOR_MODULE_OPTION.substring("--add-modules ".length());
 
   private QuillSpark() {}
 
@@ -95,15 +95,25 @@ public final class QuillSpark {
    * @throws IllegalArgumentException if {@value #VECTOR_MODULE_KEY} is neither {@code true} nor {@code false}
    */
   private static void addVectorModuleToExecutors(SparkConf conf) {
-    String value = conf.get(VECTOR_MODULE_KEY, "true").trim();
-    if (!value.equals("true") && !value.equals("false")) {
-      throw new IllegalArgumentException(VECTOR_MODULE_KEY + " must be true or false, got '" + value + "'");
-    }
     String options = conf.get("spark.executor.extraJavaOptions", "").trim();
-    if (value.equals("false") || SparkMasters.isLocal(conf.get("spark.master")) || options.contains(VECTOR_MODULE)) {
+    if (!executorVectorModule(conf.get(VECTOR_MODULE_KEY, "true")) || SparkMasters.isLocal(conf.get("spark.master"))
+        || options.contains(VECTOR_MODULE)) {
       return;
     }
     conf.set("spark.executor.extraJavaOptions", options.isEmpty() ? VECTOR_MODULE_OPTION : options + " " + VECTOR_MODULE_OPTION);
+  }
+
+  /**
+   * Reads a value of {@value #VECTOR_MODULE_KEY}.
+   *
+   * @throws IllegalArgumentException if it is neither {@code true} nor {@code false}
+   */
+  public static boolean executorVectorModule(String value) {
+    String v = value.trim();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(VECTOR_MODULE_KEY + " must be true or false, got '" + v + "'");
+    }
+    return v.equals("true");
   }
 
   private static void warnIfTrainingWithoutVectorModule(String master) {

@@ -325,7 +325,8 @@ public final class BenchRunner {
     if (!BenchTraining.ownExecutorJvms(mode)) {
       return "";
     }
-    boolean module = !"false".equals(System.getProperty(dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY, "true").trim());
+    boolean module = dev.quill.spark.QuillSpark.executorVectorModule(
+        System.getProperty(dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY, "true"));
     return " (executors in JVMs of their own, " + (module ? "given the Vector API module by Quill" : "without the Vector API"
         + " module: " + dev.quill.spark.QuillSpark.VECTOR_MODULE_KEY + "=false") + ")";
   }

@@ -285,12 +285,12 @@ public final class BenchTraining {
         a.put("worker_copy_ms_per_round", t.workerCopySeconds() / t.workerRounds() * 1e3);
         a.put("spark_ms_per_round", t.sparkSeconds() / t.rounds() * 1e3);
         a.put("rounds_state_kept", t.stateKept());
-        // Minibatches per worker per round as resolved (auto: AveragingFrequency.resolve); "epoch" for one worker.
-        a.put("frequency", trainer.averagingFrequency().isPresent() ? (Object) trainer.averagingFrequency().getAsInt() : "epoch");
+        int frequency = trainer.averagingFrequency().orElse(0);
+        a.put("frequency", AveragingFrequency.reported(frequency));
         metrics.put("averaging", a);
         System.out.printf("[%s] %d rounds (averaging every %s), ms per round: driver %.1f, Spark job %.1f (worker steps %.1f,"
             + " worker copies %.1f, Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(),
-            a.get("frequency") instanceof Integer f ? f + " minibatches" : "epoch", t.driverSeconds() / t.rounds() * 1e3,
+            frequency > 0 ? frequency + " minibatches" : "epoch", t.driverSeconds() / t.rounds() * 1e3,
             t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
             t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3, t.stateKept());
       }

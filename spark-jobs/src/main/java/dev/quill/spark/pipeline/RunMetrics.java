@@ -1,5 +1,6 @@
 package dev.quill.spark.pipeline;
 
+import dev.quill.policy.AveragingFrequency;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,8 +34,7 @@ final class RunMetrics {
     train.put("examplesPerSecond", r.train().examplesPerSecond());
     train.put("workers", r.train().workers());
     train.put("lanesPerWorker", r.train().lanesPerWorker());
-    // Minibatches per worker between averages as resolved for this run; "epoch" for one worker (one round per epoch).
-    train.put("averagingFrequency", r.train().averagingFrequency() > 0 ? (Object) r.train().averagingFrequency() : "epoch");
+    train.put("averagingFrequency", AveragingFrequency.reported(r.train().averagingFrequency()));
     train.put("approach", r.train().approach());
     m.put("train", train);
     Map<String, Object> eval = new LinkedHashMap<>();

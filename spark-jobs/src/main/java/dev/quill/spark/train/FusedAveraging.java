@@ -82,7 +82,8 @@ final class FusedAveraging {
   private float[] sendUpdater;
   private int batchesRdd = -1;
   private long maxBatches;
-  private int resolvedFrequency;
+  /** Minibatches per round in the last epoch: 0 for one worker (a round per epoch), -1 before the first epoch. */
+  private int resolvedFrequency = -1;
   /** Rounds run so far: each round's token, which a worker keeps with the state it returned. */
   private long roundsRun;
   /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
@@ -105,8 +106,8 @@ final class FusedAveraging {
 
   /**
    * Minibatches each worker fitted per round in the last epoch: {@code train.averagingFrequency} as resolved for the
-   * workers and their shards ({@link AveragingFrequency#resolve}), {@link Integer#MAX_VALUE} for one worker (one round
-   * per epoch), 0 before the first epoch.
+   * workers and their shards ({@link AveragingFrequency#resolve}), 0 for one worker (one round per epoch), -1 before the
+   * first epoch.
    */
   int resolvedFrequency() {
     return resolvedFrequency;
@@ -127,17 +128,18 @@ final class FusedAveraging {
       maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
       batchesRdd = blocks.id();
     }
-    int frequency = oneWorker ? Integer.MAX_VALUE
+    int resolved = oneWorker ? 0
         : AveragingFrequency.resolve(averagingFrequency, Math.max(1, maxBatches), spec.lanes(), batchSize);
-    if (frequency != resolvedFrequency) {
-      resolvedFrequency = frequency;
+    if (resolved != resolvedFrequency) {
+      resolvedFrequency = resolved;
       if (oneWorker) {
         LOG.info("One worker: one averaging round per epoch");
       } else {
         LOG.info("Averaging every {} minibatches ({}{} per worker per epoch at most, {} lane(s) per worker, batch {})",
-            frequency, averagingFrequency == AveragingFrequency.AUTO ? "auto: " : "", maxBatches, spec.lanes(), batchSize);
+            resolved, averagingFrequency == AveragingFrequency.AUTO ? "auto: " : "", maxBatches, spec.lanes(), batchSize);
       }
     }
+    int frequency = oneWorker ? Integer.MAX_VALUE : resolved;
     long rounds = oneWorker ? 1 : (maxBatches + frequency - 1) / frequency;
     for (long round = 0; round < rounds; round++) {
       long t0 = System.nanoTime();

@@ -180,7 +180,7 @@ public final class SparkPolicyTrainer {
       return OptionalInt.of(AveragingFrequency.forTrainingMaster(config.averagingFrequency()));
     }
     int f = fused.resolvedFrequency();
-    return f == 0 || f == Integer.MAX_VALUE ? OptionalInt.empty() : OptionalInt.of(f);
+    return f > 0 ? OptionalInt.of(f) : OptionalInt.empty();
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */
