@@ -27,12 +27,15 @@ final class BenchWorkerCommand implements Callable<Integer> {
   @Option(names = "--averaging-frequency")
   String averagingFrequency = AveragingFrequency.AUTO_TEXT;
 
+  @Option(names = "--batch", description = "minibatch size (per worker for the Spark rows); default 256")
+  int batch = 256;
+
   @Option(names = "--json", required = true)
   Path json;
 
   @Override
   public Integer call() {
-    Map<String, Object> record = BenchTraining.run(mode, train, heldout, epochs, 256, 256, 256,
+    Map<String, Object> record = BenchTraining.run(mode, train, heldout, epochs, 256, 256, batch,
         AveragingFrequency.parse("--averaging-frequency", averagingFrequency), 0);
     Json.writeFile(json, record);
     return ExitCodes.OK;

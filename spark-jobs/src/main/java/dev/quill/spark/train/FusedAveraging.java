@@ -7,6 +7,7 @@ import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.BlasKernels;
 import dev.quill.train.NativeThreads;
+import dev.quill.train.StepWarmup;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -92,7 +93,8 @@ final class FusedAveraging {
   FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
       int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
     this.sc = sc;
-    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker);
+    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker,
+        batchSize);
     this.batchSize = batchSize;
     this.averagingFrequency = averagingFrequency;
     this.seed = seed;
@@ -300,6 +302,7 @@ final class FusedAveraging {
   static void prepareInBackground(WorkerSpec spec, int partition) {
     WORKERS.computeIfAbsent(spec.id() + "/" + partition,
         k -> CompletableFuture.supplyAsync(() -> new Worker(spec), BUILDER));
+    StepWarmup.startInBackground(spec.confJson(), (spec.batch() + spec.lanes() - 1) / spec.lanes());
   }
 
   /** Whether this JVM has the worker for {@code partition} of the trainer {@code spec}, built or being built (tests). */
@@ -316,7 +319,7 @@ final class FusedAveraging {
    * What an executor needs to build a trainer's workers: the trainer's id, its network configuration, BLAS threads
    * per worker and lanes per worker.
    */
-  record WorkerSpec(String id, String confJson, int threads, int lanes) implements Serializable {}
+  record WorkerSpec(String id, String confJson, int threads, int lanes, int batch) implements Serializable {}
 
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
