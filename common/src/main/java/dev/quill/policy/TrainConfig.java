@@ -16,7 +16,7 @@ import java.util.List;
  *     regression of the normalized action, no tokenizer at decode)
  * @param hidden widths of the hidden ReLU layers, 1 to 8 layers, each in [1, 65536]
  * @param epochs passes over the training episodes, in [1, 100000]
- * @param batchSize minibatch size per worker, in [1, 1048576]
+ * @param batchSize minibatch size, in [1, 1048576]: per worker, or per step over all workers ({@code batchScope})
  * @param learningRate Adam learning rate, in (0, 1]
  * @param averagingFrequency minibatches each worker fits between parameter averages, in [1, 100000], or
  *     {@link AveragingFrequency#AUTO} ({@code auto} in files): chosen per run from the examples per lane, at least twice
@@ -38,6 +38,12 @@ import java.util.List;
  *     hidden ReLU layers, Xavier for the output layer: Quill's initialization before the key existed) or
  *     {@code torch} (PyTorch's {@code nn.Linear}: {@code U(-1/sqrt(fan_in), 1/sqrt(fan_in))}); biases start at 0
  *     either way (DL4J initializes biases to a constant); absent reads as {@code dl4j}
+ * @param batchScope what {@code batchSize} counts when several workers average (the {@code fused} approach):
+ *     {@code worker} (each worker fits minibatches of {@code batchSize}, as DL4J's {@code batchSizePerWorker}: W
+ *     workers take one averaged step per W x {@code batchSize} examples) or {@code global} ({@code batchSize} examples
+ *     per step over all workers: each of the W workers holding examples fits minibatches of
+ *     {@code ceil(batchSize / W)}, so an epoch has as many steps as in one JVM, whatever W); absent reads as
+ *     {@code worker}, and {@code worker} is left out of the JSON (files written before the key existed read the same)
  */
 public record TrainConfig(
     String head,
@@ -53,7 +59,10 @@ public record TrainConfig(
     long decodingSeed,
     String network,
     List<Integer> convChannels,
-    String init) implements java.io.Serializable {
+    String init,
+    @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
+        valueFilter = TrainConfig.WorkerScope.class)
+    String batchScope) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");
   /** Allowed values of {@link #decoding()}. */
@@ -64,6 +73,21 @@ public record TrainConfig(
   public static final List<String> NETWORKS = List.of("mlp", "conv");
   /** Allowed values of {@link #init()}. */
   public static final List<String> INITS = List.of("dl4j", "torch");
+  /** Allowed values of {@link #batchScope()}. */
+  public static final List<String> BATCH_SCOPES = List.of("worker", "global");
+
+  /** Jackson's filter that leaves the default {@code batchScope} out of the JSON. */
+  public static final class WorkerScope {
+    @Override
+    public boolean equals(Object value) {
+      return "worker".equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
 
   /** Validates every key. */
   public TrainConfig {
@@ -95,6 +119,15 @@ public record TrainConfig(
     convChannels = List.copyOf(convChannels);
     init = init == null ? "dl4j" : init;
     Checks.oneOf("init", init, INITS);
+    batchScope = batchScope == null ? "worker" : batchScope;
+    Checks.oneOf("batchScope", batchScope, BATCH_SCOPES);
+  }
+
+  /** A configuration with the {@code worker} batch scope (the keys that existed before {@code batchScope}). */
+  public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
+      String approach, String decoding, long decodingSeed, String network, List<Integer> convChannels, String init) {
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding, decodingSeed, network,
+        convChannels, init, "worker");
   }
 
   /** A configuration with the {@code dl4j} initialization (the keys that existed before {@code init}). */
@@ -119,13 +152,37 @@ public record TrainConfig(
   /** A copy with another number of epochs. */
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(head, hidden, newEpochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels, init);
+        decodingSeed, network, convChannels, init, batchScope);
   }
 
   /** A copy with another weight initialization ({@link #INITS}). */
   public TrainConfig withInit(String newInit) {
     return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels, newInit);
+        decodingSeed, network, convChannels, newInit, batchScope);
+  }
+
+  /** A copy with another batch scope ({@link #BATCH_SCOPES}). */
+  public TrainConfig withBatchScope(String newScope) {
+    return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
+        decodingSeed, network, convChannels, init, newScope);
+  }
+
+  /** Whether {@code batchSize} counts the examples of a step over all workers ({@code global}). */
+  public boolean globalBatch() {
+    return "global".equals(batchScope);
+  }
+
+  /**
+   * The minibatch each of {@code workers} averaged workers fits: {@code batchSize} for the {@code worker} scope or one
+   * worker, {@code ceil(batchSize / workers)} for {@code global}.
+   *
+   * @throws IllegalArgumentException if {@code workers < 1}
+   */
+  public int workerBatchSize(int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+    }
+    return globalBatch() ? (batchSize + workers - 1) / workers : batchSize;
   }
 
   /** An MLP configuration (the keys that existed before {@code network}). */

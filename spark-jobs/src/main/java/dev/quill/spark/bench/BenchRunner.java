@@ -311,6 +311,9 @@ public final class BenchRunner {
           + " + data-parallel lanes (1 per core, 1 BLAS thread each) + one-pass Vector API Adam";
       default -> mode.endsWith(":export") ? "Quill Spark " + mode.substring(0, mode.indexOf(':'))
           + ", DL4J training master, export (before)"
+          : mode.endsWith(BenchTraining.GLOBAL_SUFFIX) ? rowName(mode.substring(0,
+              mode.length() - BenchTraining.GLOBAL_SUFFIX.length()), kernels)
+              + ", global batch 256 split over the workers (train.batchScope: global)"
           : mode.endsWith(BenchTraining.LANES_SUFFIX) ? "Quill Spark " + BenchTraining.master(mode) + executorJvms(mode)
               + ", one fused worker per executor with a lane per core (spark.workerLanes), Vector API softmax, " + k
           : "Quill Spark " + mode + " + fused parameter averaging + Vector API softmax + " + k + ", 1 thread per worker";
@@ -402,7 +405,8 @@ public final class BenchRunner {
     sb.append(String.format("| reference: ceiling of the Zen 4 machine in shared/peers/README.md (AVX2 kernels) | %,.0f |%s | %.2f | %.2f | | |%n",
         REFERENCE_CEILING_EXAMPLES_PER_S, blank, REFERENCE_CEILING_EXAMPLES_PER_S / peer, REFERENCE_CEILING_EXAMPLES_PER_S / ceiling));
     // The two-core Spark rows: averaged workers, and one worker with a lane per core.
-    List<String> twoCores = List.of("local[2]", "local[2]" + BenchTraining.LANES_SUFFIX);
+    List<String> twoCores = List.of("local[2]", "local[2]" + BenchTraining.GLOBAL_SUFFIX,
+        "local[2]" + BenchTraining.LANES_SUFFIX);
     sb.append(String.format("%n"));
     for (String m : twoCores) {
       if (byMode.containsKey("local[1]") && byMode.containsKey(m)) {
@@ -422,6 +426,13 @@ public final class BenchRunner {
     for (String m : twoCores) {
       if (best != null && byMode.containsKey(m)) {
         sb.append(String.format("%s / best single JVM (%s): %s%n", m, best, pairedRatio(byMode.get(m), byMode.get(best))));
+      }
+    }
+    for (String m : twoCores) {
+      if (best != null && byMode.containsKey(m)) {
+        // The loss targets (+-2 % single JVM, +-5 % local[2]) are against the single JVM's loss.
+        sb.append(String.format("%s final held-out loss against best single JVM (%s): %+.2f %%%n", m, best,
+            100 * (median(byMode.get(m), Row::heldoutLoss) / median(byMode.get(best), Row::heldoutLoss) - 1)));
       }
     }
     if (best != null) {

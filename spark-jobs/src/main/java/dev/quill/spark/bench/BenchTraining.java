@@ -49,10 +49,20 @@ public final class BenchTraining {
    * ({@code spark.workerLanes} = 1).
    */
   public static final String LANES_SUFFIX = "-lanes";
+  /**
+   * Suffix of a Spark mode whose averaged workers split the minibatch ({@code train.batchScope: global}), e.g.
+   * {@code local[2]-global}: each of W workers fits {@code ceil(256 / W)} examples per step, as many steps per epoch as
+   * one JVM; without it each worker fits 256 ({@code worker}).
+   */
+  public static final String GLOBAL_SUFFIX = "-global";
 
-  /** The Spark master of a Spark mode: without its approach ({@code :export}) or {@link #LANES_SUFFIX}. */
+  /**
+   * The Spark master of a Spark mode: without its approach ({@code :export}), {@link #GLOBAL_SUFFIX} or
+   * {@link #LANES_SUFFIX}.
+   */
   static String master(String mode) {
     String m = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+    m = m.endsWith(GLOBAL_SUFFIX) ? m.substring(0, m.length() - GLOBAL_SUFFIX.length()) : m;
     return m.endsWith(LANES_SUFFIX) ? m.substring(0, m.length() - LANES_SUFFIX.length()) : m;
   }
 
@@ -170,9 +180,12 @@ public final class BenchTraining {
     } else {
       String master = master(mode);
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
-      boolean lanes = mode.endsWith(LANES_SUFFIX);
+      String noApproach = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+      boolean global = noApproach.endsWith(GLOBAL_SUFFIX);
+      String base = global ? noApproach.substring(0, noApproach.length() - GLOBAL_SUFFIX.length()) : noApproach;
+      boolean lanes = base.endsWith(LANES_SUFFIX);
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
-          approach).withInit(INIT);
+          approach).withInit(INIT).withBatchScope(global ? "global" : "worker");
       stats = spark(master, lanes, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
@@ -206,7 +219,7 @@ public final class BenchTraining {
 
   private static List<EpochStats> spark(String master, boolean lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
       int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
-    String label = lanes ? master + LANES_SUFFIX : master;
+    String label = (lanes ? master + LANES_SUFFIX : master) + (cfg.globalBatch() ? GLOBAL_SUFFIX : "");
     // Quill's own Spark settings (one native thread per executor, direct task results, the workers' lanes);
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),
@@ -293,10 +306,12 @@ public final class BenchTraining {
         a.put("rounds_state_kept", t.stateKept());
         int frequency = trainer.averagingFrequency().orElse(0);
         a.put("frequency", AveragingFrequency.reported(frequency));
+        a.put("batch_scope", cfg.batchScope());
+        a.put("worker_batch", trainer.workerBatchSize());
         metrics.put("averaging", a);
         System.out.printf("[%s] %d rounds (averaging every %s), ms per round: driver %.1f, Spark job %.1f (worker steps %.1f,"
             + " worker copies %.1f, Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(),
-            frequency > 0 ? frequency + " minibatches" : "epoch", t.driverSeconds() / t.rounds() * 1e3,
+            (frequency > 0 ? frequency + " minibatches" : "epoch") + " of " + trainer.workerBatchSize() + " per worker", t.driverSeconds() / t.rounds() * 1e3,
             t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
             t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3, t.stateKept());
       }

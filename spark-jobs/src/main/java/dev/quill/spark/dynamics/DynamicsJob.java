@@ -82,7 +82,7 @@ public final class DynamicsJob {
     }
     DynamicsConfig dc = config.dynamics();
     TrainConfig tc = new TrainConfig("continuous", dc.hidden(), dc.epochs(), config.train().batchSize(), dc.learningRate(),
-        config.train().averagingFrequency(), config.train().approach());
+        config.train().averagingFrequency(), config.train().approach()).withBatchScope(config.train().batchScope());
     long seed = Seeds.derive(config.seed(), SALT, 0);
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("dynamics-export");

@@ -35,6 +35,7 @@ final class RunMetrics {
     train.put("workers", r.train().workers());
     train.put("lanesPerWorker", r.train().lanesPerWorker());
     train.put("averagingFrequency", AveragingFrequency.reported(r.train().averagingFrequency()));
+    train.put("workerBatchSize", r.train().workerBatchSize());
     train.put("approach", r.train().approach());
     m.put("train", train);
     Map<String, Object> eval = new LinkedHashMap<>();

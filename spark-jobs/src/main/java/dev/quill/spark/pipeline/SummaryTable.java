@@ -39,7 +39,9 @@ final class SummaryTable {
           + Math.round(r.train().examplesPerSecond()) + " ex/s on " + r.train().workers() + " worker(s)"
           + (r.train().lanesPerWorker() > 1 ? " x " + r.train().lanesPerWorker() + " lanes" : "")
           + (r.train().averagingFrequency() > 0 && r.train().workers() > 1
-              ? ", averaging every " + r.train().averagingFrequency() + " minibatches" : "");
+              ? ", averaging every " + r.train().averagingFrequency() + " minibatches" : "")
+          + (r.train().workers() > 1 && r.train().workerBatchSize() > 0
+              ? ", minibatches of " + r.train().workerBatchSize() + " per worker" : "");
       case "eval" -> r.eval().policy().episodes() + " episodes";
       case "promote" -> (r.gate().promoted() ? "promoted to models/current: " : "rejected: ") + r.gate().reason();
       default -> "";

@@ -81,8 +81,13 @@ final class FusedAveraging {
   private AveragingTimes times = AveragingTimes.NONE;
   private float[] sendParams;
   private float[] sendUpdater;
+  private final boolean globalBatch;
   private int batchesRdd = -1;
   private long maxBatches;
+  /** Partitions of the blocks that hold examples (the workers that train), counted with {@link #maxBatches}. */
+  private int workers;
+  /** Minibatch each worker fits: {@link #batchSize}, or its share of it for the global batch scope. */
+  private int workerBatch;
   /** Minibatches per round in the last epoch: 0 for one worker (a round per epoch), -1 before the first epoch. */
   private int resolvedFrequency = -1;
   /** Rounds run so far: each round's token, which a worker keeps with the state it returned. */
@@ -90,9 +95,11 @@ final class FusedAveraging {
   /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
   private State kept;
 
-  FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, int averagingFrequency, long seed,
-      int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
+  FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, boolean globalBatch,
+      int averagingFrequency, long seed, int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
     this.sc = sc;
+    this.globalBatch = globalBatch;
+    this.workerBatch = batchSize;
     this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker,
         batchSize);
     this.batchSize = batchSize;
@@ -115,6 +122,15 @@ final class FusedAveraging {
     return resolvedFrequency;
   }
 
+  /**
+   * The minibatch each worker fitted in the last epoch: {@code train.batchSize}, or for the {@code global} batch scope
+   * its share over the workers holding examples ({@code ceil(batchSize / workers)}); {@code batchSize} before the first
+   * epoch and for one worker.
+   */
+  int workerBatchSize() {
+    return workerBatch;
+  }
+
   /** Mean of the workers' last minibatch losses in the last round. */
   double score() {
     return score;
@@ -124,21 +140,31 @@ final class FusedAveraging {
   void fitEpoch(MultiLayerNetwork network, JavaRDD<ExampleBlock> blocks, int epoch) {
     // One worker: one round per epoch (see the class comment), which needs no count of the minibatches.
     boolean oneWorker = blocks.getNumPartitions() == 1;
-    if (!oneWorker && blocks.id() != batchesRdd) {
+    if (oneWorker) {
+      workerBatch = batchSize;
+    } else if (blocks.id() != batchesRdd) {
       // One Spark job per RDD of blocks, not per epoch: the blocks (cached by the caller) never change.
-      int size = batchSize;
-      maxBatches = blocks.map(b -> (long) Math.ceil(b.size() / (double) size)).reduce(Math::max);
+      List<Integer> sizes = blocks.map(ExampleBlock::size).collect();
+      int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+      workers = (int) sizes.stream().filter(n -> n > 0).count();
+      workerBatch = globalBatch ? (batchSize + Math.max(1, workers) - 1) / Math.max(1, workers) : batchSize;
+      maxBatches = (largest + workerBatch - 1) / workerBatch;
       batchesRdd = blocks.id();
+      if (globalBatch) {
+        LOG.info("Global batch {} over {} worker(s) holding examples: each fits minibatches of {}", batchSize, workers,
+            workerBatch);
+      }
     }
     int resolved = oneWorker ? 0
-        : AveragingFrequency.resolve(averagingFrequency, Math.max(1, maxBatches), spec.lanes(), batchSize);
+        : AveragingFrequency.resolve(averagingFrequency, Math.max(1, maxBatches), spec.lanes(), workerBatch);
     if (resolved != resolvedFrequency) {
       resolvedFrequency = resolved;
       if (oneWorker) {
         LOG.info("One worker: one averaging round per epoch");
       } else {
         LOG.info("Averaging every {} minibatches ({}{} per worker per epoch at most, {} lane(s) per worker, batch {})",
-            resolved, averagingFrequency == AveragingFrequency.AUTO ? "auto: " : "", maxBatches, spec.lanes(), batchSize);
+            resolved, averagingFrequency == AveragingFrequency.AUTO ? "auto: " : "", maxBatches, spec.lanes(),
+            workerBatch);
       }
     }
     int frequency = oneWorker ? Integer.MAX_VALUE : resolved;
@@ -201,7 +227,7 @@ final class FusedAveraging {
       long heldToken, long token, long t0) {
     Broadcast<State> bc = heldToken == NO_TOKEN ? sc.broadcast(in) : null;
     WorkerSpec ws = spec;
-    int bs = batchSize;
+    int bs = workerBatch;
     int freq = frequency;
     long sd = seed;
     int iteration = in.iteration;

@@ -42,6 +42,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * <p>Not thread-safe; one trainer per Spark application.
  */
 public final class SparkPolicyTrainer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkPolicyTrainer.class);
   private final SparkDl4jMultiLayer sparkNet;
   private final SparkComputationGraph sparkGraph;
   private final int vocab;
@@ -76,8 +77,9 @@ public final class SparkPolicyTrainer {
     // Lanes need the MLP step (FusedPolicyStep); the convolutional step runs one lane per worker.
     this.lanes = fusable && FusedPolicyStep.unsupportedReason(probe).isEmpty() ? configuredLanes(sc) : 1;
     this.defaultParallelism = sc.defaultParallelism();
-    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.averagingFrequency(), seed,
+    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.globalBatch(), config.averagingFrequency(), seed,
         threadsPerWorker(sc), lanes, WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
+    warnIfBatchPerWorker(config, approach);
   }
 
   /**
@@ -99,6 +101,14 @@ public final class SparkPolicyTrainer {
     this.fused = null;
     this.lanes = 1;
     this.defaultParallelism = sc.defaultParallelism();
+    warnIfBatchPerWorker(config, approach);
+  }
+
+  private static void warnIfBatchPerWorker(TrainConfig config, String approach) {
+    if (config.globalBatch() && !"fused".equals(approach)) {
+      LOG.warn("train.batchScope: global applies to the fused approach; DL4J's training master ({}) fits minibatches of"
+          + " train.batchSize = {} per worker", approach, config.batchSize());
+    }
   }
 
   private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
@@ -181,6 +191,14 @@ public final class SparkPolicyTrainer {
     }
     int f = fused.resolvedFrequency();
     return f > 0 ? OptionalInt.of(f) : OptionalInt.empty();
+  }
+
+  /**
+   * The minibatch each worker fitted in the last epoch: for fused workers {@code train.batchSize}, or its share per
+   * worker for {@code train.batchScope: global}; DL4J's training masters always fit {@code train.batchSize} per worker.
+   */
+  public int workerBatchSize() {
+    return fused == null ? config.batchSize() : fused.workerBatchSize();
   }
 
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */

@@ -67,9 +67,12 @@ public final class TrainJob {
    * @param averagingFrequency minibatches each worker fitted between averages in the last epoch
    *     ({@code train.averagingFrequency} as resolved, {@link SparkPolicyTrainer#averagingFrequency}); 0 for one fused
    *     worker, which averages once per epoch (and in stage results recorded before the field existed)
+   * @param workerBatchSize the minibatch each worker fitted in the last epoch: {@code train.batchSize}, or its share per
+   *     worker for {@code train.batchScope: global} ({@link SparkPolicyTrainer#workerBatchSize}); 0 in results written
+   *     before the field existed
    */
   public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
-      String approach, int lanesPerWorker, int averagingFrequency) {
+      String approach, int lanesPerWorker, int averagingFrequency, int workerBatchSize) {
 
     /** Held-out loss after the last epoch. */
     public double finalHeldoutLoss() {
@@ -137,9 +140,11 @@ public final class TrainJob {
         .persist(StorageLevel.MEMORY_ONLY());
     long trainExamples = blocks.map(ExampleBlock::size).reduce(Integer::sum);
     DataSet heldout = heldoutExamples(spark, layout.dataset(), encoder);
-    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {}, averaging frequency "
-            + "{}, {} approach", config.train().epochs(), trainExamples, heldout == null ? 0 : heldout.numExamples(),
-        workers, lanes, config.train().batchSize(), AveragingFrequency.text(config.train().averagingFrequency()),
+    LOG.info("Training {} epochs on {} examples ({} held out) with {} worker(s) of {} lane(s), batch {} ({}), averaging"
+            + " frequency {}, {} approach", config.train().epochs(), trainExamples,
+        heldout == null ? 0 : heldout.numExamples(), workers, lanes, config.train().batchSize(),
+        config.train().globalBatch() ? "global: split over the workers" : "per worker",
+        AveragingFrequency.text(config.train().averagingFrequency()),
         trainer.approach());
 
     TrainCheckpoints checkpoints = new TrainCheckpoints(layout.checkpoints(), CHECKPOINTS_KEPT);
@@ -178,7 +183,7 @@ public final class TrainJob {
         epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
     LOG.info("Policy saved to {}", layout.policy());
     return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        trainer.approach(), lanes, trainer.averagingFrequency().orElse(0));
+        trainer.approach(), lanes, trainer.averagingFrequency().orElse(0), trainer.workerBatchSize());
   }
 
   private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,

@@ -195,6 +195,68 @@ class SparkVsSingleJvmIT {
     assertTrue(diff > 1e-5, "averaging every 3 minibatches must train differently, max difference " + diff);
   }
 
+  /**
+   * {@code train.batchScope: global} splits the minibatch of 32 over two workers: each fits 16 rows per step, and after
+   * each round (frequency 1) the parameters and Adam state are the average of two fused steps of 16 rows from the same
+   * state, computed here by hand with two networks; the {@code worker} scope fits 32 rows per worker instead, so it
+   * ends elsewhere.
+   */
+  @Test
+  void fusedApproach_twoWorkers_globalBatch_eachWorkerFitsHalfTheMinibatch_equalsHandAveragedHalfSteps() {
+    MultiLayerConfiguration conf = fusedConf();
+    List<ExampleBlock> shards = List.of(SameTraining.mlpExamples(32, 7, 5), SameTraining.mlpExamples(32, 7, 6));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(shards, 2).cache();
+    TrainConfig global = new TrainConfig("factorized", List.of(16, 16), 1, 32, 1e-2, 1, "fused").withBatchScope("global");
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), global, 9L, "fused", dir.toUri().toString());
+    trainer.fitEpoch(blocks, 1);
+    assertEquals(16, trainer.workerBatchSize());
+    assertEquals(2, trainer.averagingTimes().rounds(), "32 examples per worker in steps of 16");
+    assertEquals(2, trainer.network().getIterationCount(), "as many steps as one JVM with minibatches of 32 on 64");
+
+    MultiLayerNetwork avg = initialized(conf);
+    float[] initial = avg.params().dup().data().asFloat();
+    for (int round = 0; round < 2; round++) {
+      MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+      for (int p = 0; p < 2; p++) {
+        nets[p] = avg.clone();
+        nets[p].setIterationCount(round);
+        dev.quill.train.FusedStep step = dev.quill.train.FusedStep.forNetwork(nets[p]);
+        step.fit(shards.get(p), shards.get(p).order(LocalTrainer.epochSeed(9L, 1, p)), round * 16, 16);
+        step.flush();
+      }
+      avg.params().assign(nets[0].params().add(nets[1].params()).muli(0.5f));
+      avg.getUpdater().getStateViewArray().assign(nets[0].getUpdater().getStateViewArray()
+          .add(nets[1].getUpdater().getStateViewArray()).muli(0.5f));
+    }
+    SameTraining.assertSameParametersAndAdamState(initial, avg, trainer.network(), 1e-6f);
+
+    SparkPolicyTrainer perWorker = new SparkPolicyTrainer(jsc, conf.clone(), global.withBatchScope("worker"), 9L, "fused",
+        dir.toUri().toString());
+    perWorker.fitEpoch(blocks, 1);
+    assertEquals(32, perWorker.workerBatchSize());
+    assertEquals(1, perWorker.network().getIterationCount());
+  }
+
+  /**
+   * With uneven shards the global batch still gives an epoch as many steps as one JVM: 291 + 256 examples, batch 32,
+   * 16 per worker, {@code auto} resolves to 10 minibatches per round (two rounds of the larger shard's 19), and the
+   * driver's iteration count advances by the workers' mean steps: 10 + round((9 + 6) / 2) = 18 = ceil(547 / 32).
+   */
+  @Test
+  void fusedApproach_twoWorkers_globalBatch_unevenShards_stepsPerEpochAsOneJvm() {
+    List<ExampleBlock> shards = List.of(SameTraining.mlpExamples(9 * 32 + 3, 7, 5), SameTraining.mlpExamples(8 * 32, 7, 6));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(shards, 2).cache();
+    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 1, 32, 1e-2, AveragingFrequency.AUTO, "fused")
+        .withBatchScope("global");
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, fusedConf(), tc, 9L, "fused", dir.toUri().toString());
+    trainer.fitEpoch(blocks, 1);
+    assertEquals(16, trainer.workerBatchSize());
+    assertEquals(java.util.OptionalInt.of(10), trainer.averagingFrequency());
+    assertEquals(18, trainer.network().getIterationCount());
+  }
+
   private SparkPolicyTrainer twoEpochs(JavaSparkContext jsc, MultiLayerConfiguration conf, JavaRDD<ExampleBlock> blocks,
       int frequency) {
     TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, frequency, "fused");
