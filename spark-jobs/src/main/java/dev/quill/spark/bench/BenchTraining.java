@@ -94,17 +94,11 @@ public final class BenchTraining {
       dev.quill.train.KernelWarmup.startInBackground();
     }
     ExampleBlock trainBlock = load(train, bins);
+    ExampleBlock heldBlock = load(heldout, bins);
+    DataSet held = heldBlock.toMinibatches(heldBlock.size(), null).get(0);
     TrainConfig cfg = TrainConfig.mlp("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency, "auto")
         .withInit(INIT);
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
-    if (!"dl4j".equals(mode) && !CEILING.equals(mode)) {
-      // Every fused row compiles its whole step ahead, as the pipeline's executors do while encoding: here while the
-      // held-out examples load (Spark rows start it in this JVM's executors otherwise; once per JVM and network).
-      int rows = mode.startsWith("lanes") || mode.endsWith(LANES_SUFFIX) ? (batch + NativeThreads.forSingleJvm() - 1) / NativeThreads.forSingleJvm() : batch;
-      dev.quill.train.StepWarmup.startInBackground(conf.toJson(), rows);
-    }
-    ExampleBlock heldBlock = load(heldout, bins);
-    DataSet held = heldBlock.toMinibatches(heldBlock.size(), null).get(0);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();
     if (CEILING.equals(mode)) {

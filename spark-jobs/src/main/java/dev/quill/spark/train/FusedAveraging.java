@@ -7,7 +7,6 @@ import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.BlasKernels;
 import dev.quill.train.NativeThreads;
-import dev.quill.train.StepWarmup;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -38,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * and Adam state are summed by a tree reduction and averaged on the driver. With one partition it is
  * exactly {@link LocalTrainer}'s fused training, so then each epoch is one round: averaging one worker changes
  * nothing, and the rounds' broadcasts, task launches and copies would only cost time.
+ *
+ * <p>Each worker's minibatch is {@code batchSize}, or with {@code globalBatch} ({@code train.batchScope: global}) its
+ * share {@code ceil(batchSize / W)} over the W partitions that hold examples, so that an epoch has as many averaged steps
+ * as one JVM fitting minibatches of {@code batchSize} (with the {@code worker} scope it has W times fewer, each over W
+ * times the examples: on the bench model +3.9 % held-out loss against +1.9 % after 3 epochs, README, Performance).
  *
  * <p>Each worker fits with {@code lanesPerWorker} data-parallel lanes ({@code FusedPolicyStep}'s lanes, one
  * thread and one BLAS thread each, one shared copy of the network) and computes each minibatch on all of them, so an
@@ -100,8 +104,7 @@ final class FusedAveraging {
     this.sc = sc;
     this.globalBatch = globalBatch;
     this.workerBatch = batchSize;
-    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker,
-        batchSize);
+    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker);
     this.batchSize = batchSize;
     this.averagingFrequency = averagingFrequency;
     this.seed = seed;
@@ -328,7 +331,6 @@ final class FusedAveraging {
   static void prepareInBackground(WorkerSpec spec, int partition) {
     WORKERS.computeIfAbsent(spec.id() + "/" + partition,
         k -> CompletableFuture.supplyAsync(() -> new Worker(spec), BUILDER));
-    StepWarmup.startInBackground(spec.confJson(), (spec.batch() + spec.lanes() - 1) / spec.lanes());
   }
 
   /** Whether this JVM has the worker for {@code partition} of the trainer {@code spec}, built or being built (tests). */
@@ -345,7 +347,7 @@ final class FusedAveraging {
    * What an executor needs to build a trainer's workers: the trainer's id, its network configuration, BLAS threads
    * per worker and lanes per worker.
    */
-  record WorkerSpec(String id, String confJson, int threads, int lanes, int batch) implements Serializable {}
+  record WorkerSpec(String id, String confJson, int threads, int lanes) implements Serializable {}
 
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
