@@ -68,8 +68,12 @@ class LocalClusterIT {
       long minibatches = (r.train().trainExamples() + 63) / 64;
       assertTrue(frequency >= ((minibatches + 1) / 2 + 1) / 2 && frequency <= (minibatches + 1) / 2,
           "averaging every " + frequency + " of " + minibatches + " minibatches in all");
-      assertEquals(frequency, dev.quill.util.Json.MAPPER.readTree(dir.resolve("run").resolve("metrics.json").toFile())
-          .path("train").path("averagingFrequency").intValue());
+      com.fasterxml.jackson.databind.JsonNode metrics = dev.quill.util.Json.MAPPER.readTree(
+          dir.resolve("run").resolve("metrics.json").toFile()).path("train");
+      assertEquals(frequency, metrics.path("averagingFrequency").intValue());
+      // train.batchScope: worker (the default): each worker fits the whole train.batchSize.
+      assertEquals(64, r.train().workerBatchSize());
+      assertEquals(64, metrics.path("workerBatchSize").intValue());
     } finally {
       LocalSpark.stop(spark);
     }
