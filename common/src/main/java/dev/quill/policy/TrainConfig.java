@@ -1,5 +1,6 @@
 package dev.quill.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.quill.config.Checks;
@@ -60,8 +61,7 @@ public record TrainConfig(
     String network,
     List<Integer> convChannels,
     String init,
-    @com.fasterxml.jackson.annotation.JsonInclude(value = com.fasterxml.jackson.annotation.JsonInclude.Include.CUSTOM,
-        valueFilter = TrainConfig.WorkerScope.class)
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.WorkerScope.class)
     String batchScope) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");

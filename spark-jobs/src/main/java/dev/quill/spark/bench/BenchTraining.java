@@ -61,9 +61,27 @@ public final class BenchTraining {
    * {@link #LANES_SUFFIX}.
    */
   static String master(String mode) {
-    String m = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
-    m = m.endsWith(GLOBAL_SUFFIX) ? m.substring(0, m.length() - GLOBAL_SUFFIX.length()) : m;
+    String m = withoutGlobal(mode);
     return m.endsWith(LANES_SUFFIX) ? m.substring(0, m.length() - LANES_SUFFIX.length()) : m;
+  }
+
+  /** Whether a Spark mode's averaged workers split the minibatch ({@link #GLOBAL_SUFFIX}). */
+  static boolean globalBatch(String mode) {
+    return withoutApproach(mode).endsWith(GLOBAL_SUFFIX);
+  }
+
+  /** Whether a Spark mode runs one worker with a lane per core ({@link #LANES_SUFFIX}). */
+  static boolean workerLanes(String mode) {
+    return withoutGlobal(mode).endsWith(LANES_SUFFIX);
+  }
+
+  private static String withoutApproach(String mode) {
+    return mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
+  }
+
+  private static String withoutGlobal(String mode) {
+    String m = withoutApproach(mode);
+    return m.endsWith(GLOBAL_SUFFIX) ? m.substring(0, m.length() - GLOBAL_SUFFIX.length()) : m;
   }
 
   /** Modes that train in this JVM without Spark. */
@@ -174,12 +192,9 @@ public final class BenchTraining {
     } else {
       String master = master(mode);
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
-      String noApproach = mode.contains(":") ? mode.substring(0, mode.indexOf(':')) : mode;
-      boolean global = noApproach.endsWith(GLOBAL_SUFFIX);
-      String base = global ? noApproach.substring(0, noApproach.length() - GLOBAL_SUFFIX.length()) : noApproach;
-      boolean lanes = base.endsWith(LANES_SUFFIX);
+      boolean lanes = workerLanes(mode);
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
-          approach).withInit(INIT).withBatchScope(global ? "global" : "worker");
+          approach).withInit(INIT).withBatchScope(globalBatch(mode) ? "global" : "worker");
       stats = spark(master, lanes, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
@@ -305,7 +320,8 @@ public final class BenchTraining {
         metrics.put("averaging", a);
         System.out.printf("[%s] %d rounds (averaging every %s), ms per round: driver %.1f, Spark job %.1f (worker steps %.1f,"
             + " worker copies %.1f, Spark scheduling/results/reduction %.1f); %d round(s) sent no state%n", label, t.rounds(),
-            (frequency > 0 ? frequency + " minibatches" : "epoch") + " of " + trainer.workerBatchSize() + " per worker", t.driverSeconds() / t.rounds() * 1e3,
+            (frequency > 0 ? frequency + " minibatches" : "epoch") + " of " + trainer.workerBatchSize() + " per worker",
+            t.driverSeconds() / t.rounds() * 1e3,
             t.jobSeconds() / t.rounds() * 1e3, t.workerFitSeconds() / t.workerRounds() * 1e3,
             t.workerCopySeconds() / t.workerRounds() * 1e3, t.sparkSeconds() / t.rounds() * 1e3, t.stateKept());
       }

@@ -1,6 +1,7 @@
 package dev.quill.spark.train;
 
 import dev.quill.policy.AveragingFrequency;
+import dev.quill.policy.TrainConfig;
 import dev.quill.train.ExampleBlock;
 import dev.quill.train.FlatCopy;
 import dev.quill.train.FusedStep;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * exactly {@link LocalTrainer}'s fused training, so then each epoch is one round: averaging one worker changes
  * nothing, and the rounds' broadcasts, task launches and copies would only cost time.
  *
- * <p>Each worker's minibatch is {@code batchSize}, or with {@code globalBatch} ({@code train.batchScope: global}) its
- * share {@code ceil(batchSize / W)} over the W partitions that hold examples, so that an epoch has as many averaged steps
+ * <p>Each worker's minibatch is {@code train.batchSize}, or with {@code train.batchScope: global} its share
+ * ({@link TrainConfig#workerBatchSize}, {@code ceil(batchSize / W)}) over the W partitions that hold examples, so that an epoch has as many averaged steps
  * as one JVM fitting minibatches of {@code batchSize} (with the {@code worker} scope it has W times fewer, each over W
  * times the examples: on the bench model +3.9 % held-out loss against +1.9 % after 3 epochs, README, Performance).
  *
@@ -76,8 +77,8 @@ final class FusedAveraging {
 
   private final JavaSparkContext sc;
   private final WorkerSpec spec;
-  private final int batchSize;
-  private final int averagingFrequency;
+  /** {@code train.batchSize}, {@code train.batchScope} and {@code train.averagingFrequency}. */
+  private final TrainConfig config;
   private final long seed;
   /** Task resource profile of the training stage (the lanes' cores), or {@code null} to schedule it as any stage. */
   private final ResourceProfile profile;
@@ -85,12 +86,9 @@ final class FusedAveraging {
   private AveragingTimes times = AveragingTimes.NONE;
   private float[] sendParams;
   private float[] sendUpdater;
-  private final boolean globalBatch;
   private int batchesRdd = -1;
   private long maxBatches;
-  /** Partitions of the blocks that hold examples (the workers that train), counted with {@link #maxBatches}. */
-  private int workers;
-  /** Minibatch each worker fits: {@link #batchSize}, or its share of it for the global batch scope. */
+  /** Minibatch each worker fits: {@link TrainConfig#workerBatchSize} for the workers holding examples. */
   private int workerBatch;
   /** Minibatches per round in the last epoch: 0 for one worker (a round per epoch), -1 before the first epoch. */
   private int resolvedFrequency = -1;
@@ -99,14 +97,12 @@ final class FusedAveraging {
   /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
   private State kept;
 
-  FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, int batchSize, boolean globalBatch,
-      int averagingFrequency, long seed, int threadsPerWorker, int lanesPerWorker, ResourceProfile profile) {
+  FusedAveraging(JavaSparkContext sc, MultiLayerConfiguration conf, TrainConfig config, long seed, int threadsPerWorker,
+      int lanesPerWorker, ResourceProfile profile) {
     this.sc = sc;
-    this.globalBatch = globalBatch;
-    this.workerBatch = batchSize;
+    this.config = config;
+    this.workerBatch = config.batchSize();
     this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker);
-    this.batchSize = batchSize;
-    this.averagingFrequency = averagingFrequency;
     this.seed = seed;
     this.profile = profile;
   }
@@ -144,20 +140,20 @@ final class FusedAveraging {
     // One worker: one round per epoch (see the class comment), which needs no count of the minibatches.
     boolean oneWorker = blocks.getNumPartitions() == 1;
     if (oneWorker) {
-      workerBatch = batchSize;
+      workerBatch = config.batchSize();
     } else if (blocks.id() != batchesRdd) {
       // One Spark job per RDD of blocks, not per epoch: the blocks (cached by the caller) never change.
       List<Integer> sizes = blocks.map(ExampleBlock::size).collect();
-      int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-      workers = (int) sizes.stream().filter(n -> n > 0).count();
-      workerBatch = globalBatch ? (batchSize + Math.max(1, workers) - 1) / Math.max(1, workers) : batchSize;
-      maxBatches = (largest + workerBatch - 1) / workerBatch;
+      int workers = (int) Math.max(1, sizes.stream().filter(n -> n > 0).count());
+      workerBatch = config.workerBatchSize(workers);
+      maxBatches = (sizes.stream().mapToInt(Integer::intValue).max().orElse(0) + workerBatch - 1) / workerBatch;
       batchesRdd = blocks.id();
-      if (globalBatch) {
-        LOG.info("Global batch {} over {} worker(s) holding examples: each fits minibatches of {}", batchSize, workers,
-            workerBatch);
+      if (config.globalBatch()) {
+        LOG.info("Global batch {} over {} worker(s) holding examples: each fits minibatches of {}", config.batchSize(),
+            workers, workerBatch);
       }
     }
+    int averagingFrequency = config.averagingFrequency();
     int resolved = oneWorker ? 0
         : AveragingFrequency.resolve(averagingFrequency, Math.max(1, maxBatches), spec.lanes(), workerBatch);
     if (resolved != resolvedFrequency) {

@@ -27,6 +27,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import dev.quill.train.TeacherForcing;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Trains a policy network by parameter averaging: each worker fits {@code averagingFrequency}
@@ -42,7 +44,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * <p>Not thread-safe; one trainer per Spark application.
  */
 public final class SparkPolicyTrainer {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkPolicyTrainer.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SparkPolicyTrainer.class);
   private final SparkDl4jMultiLayer sparkNet;
   private final SparkComputationGraph sparkGraph;
   private final int vocab;
@@ -77,8 +79,8 @@ public final class SparkPolicyTrainer {
     // Lanes need the MLP step (FusedPolicyStep); the convolutional step runs one lane per worker.
     this.lanes = fusable && FusedPolicyStep.unsupportedReason(probe).isEmpty() ? configuredLanes(sc) : 1;
     this.defaultParallelism = sc.defaultParallelism();
-    this.fused = fusable ? new FusedAveraging(sc, conf, config.batchSize(), config.globalBatch(), config.averagingFrequency(), seed,
-        threadsPerWorker(sc), lanes, WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
+    this.fused = fusable ? new FusedAveraging(sc, conf, config, seed, threadsPerWorker(sc), lanes,
+        WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
     warnIfBatchPerWorker(config, approach);
   }
 
