@@ -45,6 +45,12 @@ import java.util.List;
  *     per step over all workers: each of the W workers holding examples fits minibatches of
  *     {@code ceil(batchSize / W)}, so an epoch has as many steps as in one JVM, whatever W); absent reads as
  *     {@code worker}, and {@code worker} is left out of the JSON (files written before the key existed read the same)
+ * @param precision precision of the fused MLP step's matrix products: {@code fp32} (OpenBLAS), {@code bf16} (bfloat16
+ *     operands and float32 accumulation for every dense layer but the first, on oneDNN; needs a CPU with AVX-512 BF16
+ *     or AMX, else the training fails naming the CPU's instruction set) or {@code auto} (bf16 on each worker whose CPU
+ *     has it, fp32 elsewhere); master weights, the loss and Adam stay float32 ({@link dev.quill.train.MatmulPrecision}).
+ *     {@code bf16} applies to {@code mlp} networks only (the {@code conv} step multiplies in float32). Absent reads as
+ *     {@code fp32}, which is left out of the JSON
  */
 public record TrainConfig(
     String head,
@@ -62,7 +68,9 @@ public record TrainConfig(
     List<Integer> convChannels,
     String init,
     @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.WorkerScope.class)
-    String batchScope) implements java.io.Serializable {
+    String batchScope,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.Fp32Precision.class)
+    String precision) implements java.io.Serializable {
   /** Allowed values of {@link #head()}. */
   public static final List<String> HEADS = List.of("factorized", "codebook", "autoregressive", "continuous");
   /** Allowed values of {@link #decoding()}. */
@@ -75,12 +83,27 @@ public record TrainConfig(
   public static final List<String> INITS = List.of("dl4j", "torch");
   /** Allowed values of {@link #batchScope()}. */
   public static final List<String> BATCH_SCOPES = List.of("worker", "global");
+  /** Allowed values of {@link #precision()}. */
+  public static final List<String> PRECISIONS = List.of("fp32", "bf16", "auto");
 
   /** Jackson's filter that leaves the default {@code batchScope} out of the JSON. */
   public static final class WorkerScope {
     @Override
     public boolean equals(Object value) {
       return "worker".equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
+  }
+
+  /** Jackson's filter that leaves the default {@code precision} out of the JSON. */
+  public static final class Fp32Precision {
+    @Override
+    public boolean equals(Object value) {
+      return "fp32".equals(value);
     }
 
     @Override
@@ -121,6 +144,18 @@ public record TrainConfig(
     Checks.oneOf("init", init, INITS);
     batchScope = batchScope == null ? "worker" : batchScope;
     Checks.oneOf("batchScope", batchScope, BATCH_SCOPES);
+    precision = precision == null ? "fp32" : precision;
+    Checks.oneOf("precision", precision, PRECISIONS);
+    Checks.check(!("bf16".equals(precision) && "conv".equals(network)), "precision",
+        "precision bf16 applies to mlp networks; the conv step multiplies in fp32 (use fp32 or auto)");
+  }
+
+  /** A configuration with {@code fp32} products (the keys that existed before {@code precision}). */
+  public TrainConfig(String head, List<Integer> hidden, int epochs, int batchSize, double learningRate, int averagingFrequency,
+      String approach, String decoding, long decodingSeed, String network, List<Integer> convChannels, String init,
+      String batchScope) {
+    this(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding, decodingSeed, network,
+        convChannels, init, batchScope, "fp32");
   }
 
   /** A configuration with the {@code worker} batch scope (the keys that existed before {@code batchScope}). */
@@ -152,19 +187,25 @@ public record TrainConfig(
   /** A copy with another number of epochs. */
   public TrainConfig withEpochs(int newEpochs) {
     return new TrainConfig(head, hidden, newEpochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels, init, batchScope);
+        decodingSeed, network, convChannels, init, batchScope, precision);
   }
 
   /** A copy with another weight initialization ({@link #INITS}). */
   public TrainConfig withInit(String newInit) {
     return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels, newInit, batchScope);
+        decodingSeed, network, convChannels, newInit, batchScope, precision);
   }
 
   /** A copy with another batch scope ({@link #BATCH_SCOPES}). */
   public TrainConfig withBatchScope(String newScope) {
     return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
-        decodingSeed, network, convChannels, init, newScope);
+        decodingSeed, network, convChannels, init, newScope, precision);
+  }
+
+  /** A copy with another matrix-product precision ({@link #PRECISIONS}). */
+  public TrainConfig withPrecision(String newPrecision) {
+    return new TrainConfig(head, hidden, epochs, batchSize, learningRate, averagingFrequency, approach, decoding,
+        decodingSeed, network, convChannels, init, batchScope, newPrecision);
   }
 
   /** Whether {@code batchSize} counts the examples of a step over all workers ({@code global}). */

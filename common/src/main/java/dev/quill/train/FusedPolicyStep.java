@@ -50,6 +50,7 @@ public final class FusedPolicyStep implements FusedStep {
   private final INDArray[] laneGradients;
   private final LanePool pool;
   private final FlatAdam adam;
+  private final MatmulPrecision precision;
   private StepProfile profile;
 
   /**
@@ -72,12 +73,28 @@ public final class FusedPolicyStep implements FusedStep {
    * @throws IllegalArgumentException if {@link #unsupportedReason} is not empty or {@code lanes < 1}
    */
   public FusedPolicyStep(MultiLayerNetwork network, int lanes) {
+    this(network, lanes, MatmulPrecision.FP32);
+  }
+
+  /**
+   * {@link #FusedPolicyStep(MultiLayerNetwork, int)} with the matrix products in {@code precision}: with
+   * {@link MatmulPrecision#BF16} every dense layer but the first multiplies bf16 copies of its operands, accumulating
+   * in float32; the update then differs from the float32 one by bf16 rounding of those operands (relative 2^-9).
+   *
+   * @throws IllegalArgumentException if {@link #unsupportedReason} is not empty or {@code lanes < 1}
+   * @throws IllegalStateException for bf16 on a CPU without AVX-512 BF16 or AMX
+   */
+  public FusedPolicyStep(MultiLayerNetwork network, int lanes, MatmulPrecision precision) {
     unsupportedReason(network).ifPresent(reason -> {
       throw new IllegalArgumentException("the fused step does not support this network: " + reason);
     });
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
     }
+    if (precision == MatmulPrecision.BF16 && !MatmulPrecision.bf16Native()) {
+      MatmulPrecision.resolve("bf16");
+    }
+    this.precision = precision;
     this.network = network;
     this.numLayers = network.getnLayers();
     int[] shape = StudentSupport.headsBinsWidth(network);
@@ -88,7 +105,7 @@ public final class FusedPolicyStep implements FusedStep {
     this.lanes = new StepLane[lanes];
     this.laneGradients = new INDArray[lanes];
     for (int k = 0; k < lanes; k++) {
-      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], quant.forward());
+      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], quant.forward(), precision);
       this.laneGradients[k] = this.lanes[k].gradient();
     }
     this.pool = new LanePool(lanes);
@@ -115,6 +132,11 @@ public final class FusedPolicyStep implements FusedStep {
   /** Seconds this JVM's fused steps spent running or waiting for the kernels' warm-up ({@link KernelWarmup}). */
   public static double kernelWarmupWaitSeconds() {
     return KernelWarmup.waitedSeconds();
+  }
+
+  @Override
+  public MatmulPrecision precision() {
+    return precision;
   }
 
   /** Number of data-parallel lanes. */

@@ -25,6 +25,11 @@ public interface FusedStep {
   /** Re-reads the network's Adam moments after they were replaced from outside (parameter averaging). */
   void reloadUpdaterState();
 
+  /** The precision of this step's matrix products ({@link FusedConvStep}: always float32). */
+  default MatmulPrecision precision() {
+    return MatmulPrecision.FP32;
+  }
+
   /**
    * Why no fused step can train {@code network} (both steps' reasons), or empty if one can.
    */
@@ -54,8 +59,20 @@ public interface FusedStep {
    * @throws IllegalArgumentException naming both reasons if neither supports it, or if {@code lanes < 1}
    */
   static FusedStep forNetwork(MultiLayerNetwork network, int lanes) {
+    return forNetwork(network, lanes, MatmulPrecision.FP32);
+  }
+
+  /**
+   * {@link #forNetwork(MultiLayerNetwork, int)} with an MLP policy's matrix products in {@code precision}
+   * ({@link FusedPolicyStep#FusedPolicyStep(MultiLayerNetwork, int, MatmulPrecision)}); {@link FusedConvStep}
+   * multiplies in float32 whatever {@code precision} asks ({@link #precision()} tells).
+   *
+   * @throws IllegalArgumentException naming both reasons if neither supports it, or if {@code lanes < 1}
+   * @throws IllegalStateException for bf16 on a CPU without AVX-512 BF16 or AMX
+   */
+  static FusedStep forNetwork(MultiLayerNetwork network, int lanes, MatmulPrecision precision) {
     if (FusedPolicyStep.unsupportedReason(network).isEmpty()) {
-      return new FusedPolicyStep(network, lanes);
+      return new FusedPolicyStep(network, lanes, precision);
     }
     Optional<String> reason = unsupportedReason(network);
     if (reason.isPresent()) {

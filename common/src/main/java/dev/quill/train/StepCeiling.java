@@ -37,8 +37,16 @@ public final class StepCeiling {
    * parameters and updater state are not changed.
    */
   public static Result measure(MultiLayerNetwork network, int batch, int cores) {
+    return measure(network, batch, cores, MatmulPrecision.FP32);
+  }
+
+  /**
+   * {@link #measure(MultiLayerNetwork, int, int)} with the step's products in {@code precision}: for bf16, the fused
+   * step's bf16 products of every layer but the first, with their operands' conversions ({@link Bf16Layers}).
+   */
+  public static Result measure(MultiLayerNetwork network, int batch, int cores, MatmulPrecision precision) {
     NativeThreads.set(1);
-    double gemmMs = best(gemms(network, batch));
+    double gemmMs = best(gemms(network, batch, precision));
     FlatAdam adam = FlatAdam.forNetwork(network);
     INDArray params = network.params().dup();
     INDArray[] gradient = {Nd4j.rand(DataType.FLOAT, params.shape()).muli(1e-3)};
@@ -71,13 +79,18 @@ public final class StepCeiling {
    * @throws IllegalArgumentException if {@code threads < 1} or {@code rows < 1}
    */
   public static Together gemmsTogether(MultiLayerNetwork network, int rows, int threads) {
+    return gemmsTogether(network, rows, threads, MatmulPrecision.FP32);
+  }
+
+  /** {@link #gemmsTogether(MultiLayerNetwork, int, int)} with the products in {@code precision}. */
+  public static Together gemmsTogether(MultiLayerNetwork network, int rows, int threads, MatmulPrecision precision) {
     if (threads < 1 || rows < 1) {
       throw new IllegalArgumentException("threads and rows must be >= 1, got " + threads + " and " + rows);
     }
     NativeThreads.set(1);
     Runnable[] work = new Runnable[threads];
     for (int k = 0; k < threads; k++) {
-      work[k] = gemms(network, rows);
+      work[k] = gemms(network, rows, precision);
     }
     // One hand-off per step, as the lanes do; each call returns when the slowest thread is done.
     LanePool pool = new LanePool(threads);
@@ -87,9 +100,10 @@ public final class StepCeiling {
   /**
    * One step's GEMMs of {@code network}'s dense layers at {@code rows} rows, on matrices of their own: per layer the
    * forward product, the weight gradient and (past the first layer) the input gradient. The products go straight to
-   * OpenBLAS, as the fused step calls them ({@link Cblas}), so this is their bare cost.
+   * OpenBLAS, as the fused step calls them ({@link Cblas}), so this is their bare cost; in bf16, layers past the first
+   * run the fused step's bf16 products with their conversions ({@link Bf16Layers}), chained through the layers.
    */
-  private static Runnable gemms(MultiLayerNetwork network, int rows) {
+  private static Runnable gemms(MultiLayerNetwork network, int rows, MatmulPrecision precision) {
     LayerViews views = new LayerViews(network, 0);
     int layers = views.nIn.length;
     // Per layer: activations, weights, output, delta, dW, dX.
@@ -102,8 +116,30 @@ public final class StepCeiling {
           Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {views.nIn[i], views.nOut[i]}, 'f')),
           Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {rows, views.nIn[i]}, 'c'))};
     }
+    Bf16Layers half = null;
+    if (precision == MatmulPrecision.BF16 && layers > 1) {
+      Cblas.Matrix[] act = new Cblas.Matrix[layers + 1];
+      Cblas.Matrix[] weights = new Cblas.Matrix[layers];
+      Cblas.Matrix[] grads = new Cblas.Matrix[layers];
+      Cblas.Matrix[] deltas = new Cblas.Matrix[layers];
+      for (int i = 0; i < layers; i++) {
+        act[i] = m[i][0];
+        weights[i] = m[i][1];
+        grads[i] = m[i][4];
+        deltas[i] = m[i][3];
+      }
+      act[layers] = m[layers - 1][2];
+      half = new Bf16Layers(act, weights, grads, deltas);
+    }
+    Bf16Layers bf16 = half;
     return () -> {
       for (int i = 0; i < layers; i++) {
+        if (bf16 != null && bf16.covers(i)) {
+          bf16.forward(i);
+          bf16.weightGradient(i);
+          bf16.inputGradient(i);
+          continue;
+        }
         Cblas.gemm(m[i][0], false, m[i][1], false, 0f, m[i][2]);
         Cblas.gemm(m[i][0], true, m[i][3], false, 0f, m[i][4]);
         if (i > 0) {

@@ -36,13 +36,16 @@ final class StepLane {
   private final FloatPointer[] biasPointer;
   private final Cblas.Matrix[] biasGradRow;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
+  private final MatmulPrecision precision;
 
   /**
    * A lane of {@code network} with {@code numHeads} heads of {@code numBins} logits, example label rows of
    * {@code labelWidth} floats, multiplying with {@code weights} (per layer: the weight view or its
-   * fake-quantized copy, {@link FakeQuantLayers}); the distilled loss adds a {@link DistillPass}.
+   * fake-quantized copy, {@link FakeQuantLayers}) in {@code precision}; the distilled loss adds a {@link DistillPass}.
    */
-  StepLane(MultiLayerNetwork network, int numHeads, int numBins, int labelWidth, INDArray[] weights) {
+  StepLane(MultiLayerNetwork network, int numHeads, int numBins, int labelWidth, INDArray[] weights,
+      MatmulPrecision precision) {
+    this.precision = precision;
     this.numLayers = network.getnLayers();
     this.numHeads = numHeads;
     this.numBins = numBins;
@@ -119,7 +122,11 @@ final class StepLane {
    */
   private void forward(Buffers b, int i, int n) {
     boolean hidden = i < numLayers - 1;
-    Cblas.gemm(b.actMatrix[i], false, weightMatrix[i], false, 0f, hidden ? b.actMatrix[i + 1] : b.logitsMatrix);
+    if (b.half != null && b.half.covers(i)) {
+      b.half.forward(i);
+    } else {
+      Cblas.gemm(b.actMatrix[i], false, weightMatrix[i], false, 0f, hidden ? b.actMatrix[i + 1] : b.logitsMatrix);
+    }
     if (hidden) {
       int len = n * (int) nOut[i];
       b.actMatrix[i + 1].pointer().get(b.actHeap[i + 1], 0, len);
@@ -174,14 +181,23 @@ final class StepLane {
    */
   private void backward(Buffers b, int i, int n) {
     Cblas.Matrix delta = b.deltaMatrix[i];
-    Cblas.gemm(b.actMatrix[i], true, delta, false, 0f, weightGradMatrix[i]);
+    boolean half = b.half != null && b.half.covers(i);
+    if (half) {
+      b.half.weightGradient(i);
+    } else {
+      Cblas.gemm(b.actMatrix[i], true, delta, false, 0f, weightGradMatrix[i]);
+    }
     if (i == numLayers - 1 && b.outputBias == null) {
       Cblas.gemm(b.onesMatrix, false, delta, false, 0f, biasGradRow[numLayers - 1]);
     }
     if (i > 0) {
       int width = (int) nIn[i];
       int len = n * width;
-      Cblas.gemm(delta, false, weightMatrix[i], true, 0f, b.deltaMatrix[i - 1]);
+      if (half) {
+        b.half.inputGradient(i);
+      } else {
+        Cblas.gemm(delta, false, weightMatrix[i], true, 0f, b.deltaMatrix[i - 1]);
+      }
       b.deltaMatrix[i - 1].pointer().get(b.deltaHiddenHeap[i], 0, len);
       ReluPass.backward(b.deltaHiddenHeap[i], b.actHeap[i], n, width, b.hiddenBiasGrad[i - 1]);
       b.deltaMatrix[i - 1].pointer().put(b.deltaHiddenHeap[i], 0, len);
@@ -232,6 +248,8 @@ final class StepLane {
      */
     final float[] outputBias;
     final float[] outputBiasGrad;
+    /** The bf16 products of layers 1 .. L-1 ({@link MatmulPrecision#BF16}), else {@code null}. */
+    final Bf16Layers half;
 
     Buffers(int n) {
       xHost = new float[Math.toIntExact(n * nIn[0])];
@@ -265,6 +283,8 @@ final class StepLane {
       boolean fold = vector && distill == null;
       outputBias = fold ? new float[numHeads * numBins] : null;
       outputBiasGrad = fold ? new float[numHeads * numBins] : null;
+      half = precision == MatmulPrecision.BF16 && numLayers > 1
+          ? new Bf16Layers(actMatrix, weightMatrix, weightGradMatrix, deltaMatrix) : null;
     }
   }
 }

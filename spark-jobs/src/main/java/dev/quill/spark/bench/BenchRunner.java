@@ -74,14 +74,24 @@ public final class BenchRunner {
       }
       List<Row> rows = new ArrayList<>();
       Optional<String> chosen = BlasKernels.chooseForThisCpu();
-      Ceiling ceiling = measureCeiling(o, train, held, chosen);
+      Ceiling ceiling = measureCeiling(o, train, held, chosen, BenchTraining.CEILING);
+      double bf16Ceiling = Double.NaN;
+      if (o.modes().stream().anyMatch(BenchTraining::bf16)) {
+        if (dev.quill.train.MatmulPrecision.bf16Native()) {
+          bf16Ceiling = measureCeiling(o, train, held, chosen, BenchTraining.CEILING + BenchTraining.BF16_SUFFIX)
+              .examplesPerSecond();
+        } else {
+          System.out.println("WARNING: this CPU has no AVX-512 BF16 or AMX: the " + BenchTraining.BF16_SUFFIX
+              + " rows will fail");
+        }
+      }
       for (int round = 1; round <= o.repeat(); round++) {
         if (o.repeat() > 1) {
           System.out.printf("--- round %d of %d ---%n", round, o.repeat());
         }
         runRound(o, train, held, chosen, round, rows);
       }
-      String table = render(rows, o, ceiling.examplesPerSecond(), chosen) + ceiling.together();
+      String table = render(rows, o, ceiling.examplesPerSecond(), bf16Ceiling, chosen) + ceiling.together();
       Files.writeString(o.out().resolve("summary.md"), table);
       return table;
     } catch (IOException e) {
@@ -123,7 +133,7 @@ public final class BenchRunner {
       List<String> cmd = workerCommand(leverFlags(mode), mode, o.averagingFrequency(), train, held, o.epochs(), json);
       // The "single" row gets one native thread per core (Quill's choice, NativeThreads); every other
       // Quill row one native thread per worker or lane.
-      String threads = "single".equals(mode) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
+      String threads = "single".equals(BenchTraining.withoutBf16(mode)) ? Integer.toString(dev.quill.train.NativeThreads.forSingleJvm()) : "1";
       Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", threads, "OMP_WAIT_POLICY", "PASSIVE"));
       // The rows before fused-1t-cpu keep the machine's kernels (the history of the levers); from that row on, every
       // Quill row runs with the OpenBLAS kernels Quill chooses for this CPU, as bin/quill with QUILL_BLAS_KERNELS=cpu.
@@ -150,9 +160,10 @@ public final class BenchRunner {
    * The practical ceiling measured on this machine, in its own JVM with Quill's kernels ({@link StepCeiling}), or
    * the reference machine's if that fails.
    */
-  private static Ceiling measureCeiling(Options o, Path train, Path held, Optional<String> chosen) throws IOException {
-    Path json = o.out().resolve("bc_quill_ceiling.json");
-    List<String> cmd = workerCommand(List.of(), BenchTraining.CEILING, o.averagingFrequency(), train, held, 1, json);
+  private static Ceiling measureCeiling(Options o, Path train, Path held, Optional<String> chosen, String mode)
+      throws IOException {
+    Path json = o.out().resolve("bc_quill_" + mode.replaceAll("[^a-z0-9]", "") + ".json");
+    List<String> cmd = workerCommand(List.of(), mode, o.averagingFrequency(), train, held, 1, json);
     Map<String, String> env = new LinkedHashMap<>(Map.of("OMP_NUM_THREADS", "1", "OMP_WAIT_POLICY", "PASSIVE"));
     chosen.ifPresent(k -> env.put(BlasKernels.ENV, k));
     if (exec(cmd, env) == 0) {
@@ -298,6 +309,9 @@ public final class BenchRunner {
    * chooses for this CPU (empty: none, the library's own).
    */
   static String rowName(String mode, Optional<String> kernels) {
+    if (BenchTraining.bf16(mode)) {
+      return rowName(BenchTraining.withoutBf16(mode), kernels) + ", bf16 products (train.precision: bf16)";
+    }
     String k = "OpenBLAS kernels chosen by Quill (" + kernels.orElse("none for this CPU: the library's") + ")";
     return switch (mode) {
       case "dl4j" -> "Quill single JVM, DL4J fit, 1 thread (before)";
@@ -379,6 +393,14 @@ public final class BenchRunner {
    * ran of their paired ratio: the runs of one round are minutes apart and share the host's load.
    */
   static String render(List<Row> rows, Options o, double ceiling, Optional<String> chosen) {
+    return render(rows, o, ceiling, Double.NaN, chosen);
+  }
+
+  /**
+   * {@link #render(List, Options, double, Optional)} with the ceiling of bf16 products ({@code NaN}: not measured), which
+   * the bf16 rows' ratio to the ceiling uses.
+   */
+  static String render(List<Row> rows, Options o, double ceiling, double bf16Ceiling, Optional<String> chosen) {
     Map<String, List<Row>> byMode = new LinkedHashMap<>();
     rows.forEach(r -> byMode.computeIfAbsent(r.mode(), k -> new ArrayList<>()).add(r));
     boolean repeated = o.repeat() > 1;
@@ -396,7 +418,9 @@ public final class BenchRunner {
       String range = repeated ? String.format(" %,.0f–%,.0f (%d runs) |", runs.stream().mapToDouble(Row::examplesPerSecond).min()
           .orElse(Double.NaN), runs.stream().mapToDouble(Row::examplesPerSecond).max().orElse(Double.NaN), runs.size()) : "";
       sb.append(String.format("| %s | %,.0f |%s %,.0f | %.2f | %.2f | %.4f | %.0f |%n", runs.get(0).name(), exs, range,
-          median(runs, Row::lastEpochExamplesPerSecond), exs / peer, exs / ceiling, median(runs, Row::heldoutLoss),
+          median(runs, Row::lastEpochExamplesPerSecond), exs / peer,
+          exs / (BenchTraining.bf16(runs.get(0).mode()) && bf16Ceiling > 0 ? bf16Ceiling : ceiling),
+          median(runs, Row::heldoutLoss),
           runs.stream().mapToDouble(Row::peakRssMb).max().orElse(Double.NaN)));
     }
     String blank = repeated ? " |" : "";
@@ -404,45 +428,73 @@ public final class BenchRunner {
         + "OpenBLAS kernels %s) | %,.0f |%s | %.2f | 1.00 | | |%n", chosen.orElse("of the library"), ceiling, blank, ceiling / peer));
     sb.append(String.format("| reference: ceiling of the Zen 4 machine in shared/peers/README.md (AVX2 kernels) | %,.0f |%s | %.2f | %.2f | | |%n",
         REFERENCE_CEILING_EXAMPLES_PER_S, blank, REFERENCE_CEILING_EXAMPLES_PER_S / peer, REFERENCE_CEILING_EXAMPLES_PER_S / ceiling));
+    if (bf16Ceiling > 0) {
+      sb.append(String.format("| ceiling measured here with bf16 products (layers past the first; their conversions "
+          + "included) | %,.0f |%s | %.2f | %.2f | | |%n", bf16Ceiling, blank, bf16Ceiling / peer, bf16Ceiling / ceiling));
+    }
+    double peerLoss = byMode.entrySet().stream().filter(e -> e.getValue().get(0).name().startsWith("PyTorch"))
+        .mapToDouble(e -> median(e.getValue(), Row::heldoutLoss)).findFirst().orElse(Double.NaN);
+    for (String precision : List.of("", BenchTraining.BF16_SUFFIX)) {
+      summary(sb, byMode, precision, peerLoss);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The ratios between rows of one precision ({@code ""} for fp32, {@link BenchTraining#BF16_SUFFIX}): each two-core
+   * Spark row against {@code local[1]} and against the fastest single-JVM row of that precision, their held-out losses
+   * against that row's and the peer's, and the fastest single JVM against the peers.
+   */
+  private static void summary(StringBuilder sb, Map<String, List<Row>> byMode, String precision, double peerLoss) {
+    boolean bf16 = !precision.isEmpty();
+    String one = "local[1]" + precision;
     // The two-core Spark rows: averaged workers, and one worker with a lane per core.
-    List<String> twoCores = List.of("local[2]", "local[2]" + BenchTraining.GLOBAL_SUFFIX,
-        "local[2]" + BenchTraining.LANES_SUFFIX);
+    List<String> twoCores = List.of("local[2]" + precision, "local[2]" + BenchTraining.GLOBAL_SUFFIX + precision,
+        "local[2]" + BenchTraining.LANES_SUFFIX + precision);
     sb.append(String.format("%n"));
     for (String m : twoCores) {
-      if (byMode.containsKey("local[1]") && byMode.containsKey(m)) {
-        sb.append(String.format("%s / local[1] throughput: %s%n", m, pairedRatio(byMode.get(m), byMode.get("local[1]"))));
+      if (byMode.containsKey(one) && byMode.containsKey(m)) {
+        sb.append(String.format("%s / %s throughput: %s%n", m, one, pairedRatio(byMode.get(m), byMode.get(one))));
       }
     }
-    // The fastest single-JVM row by median (every Quill row that is neither the peer nor a Spark master).
+    // The fastest single-JVM row of this precision by median (every Quill row that is neither a peer nor a Spark master).
     String best = null;
     for (Map.Entry<String, List<Row>> e : byMode.entrySet()) {
       String m = e.getKey();
       boolean singleJvm = !m.startsWith("peer") && !m.contains("[") && !m.contains("://");
-      if (singleJvm && (best == null
+      if (singleJvm && BenchTraining.bf16(m) == bf16 && (best == null
           || median(e.getValue(), Row::examplesPerSecond) > median(byMode.get(best), Row::examplesPerSecond))) {
         best = m;
       }
     }
+    if (best == null) {
+      return;
+    }
     for (String m : twoCores) {
-      if (best != null && byMode.containsKey(m)) {
+      if (byMode.containsKey(m)) {
         sb.append(String.format("%s / best single JVM (%s): %s%n", m, best, pairedRatio(byMode.get(m), byMode.get(best))));
       }
     }
     for (String m : twoCores) {
-      if (best != null && byMode.containsKey(m)) {
+      if (byMode.containsKey(m)) {
         // The loss targets (+-2 % single JVM, +-5 % local[2]) are against the single JVM's loss.
         sb.append(String.format("%s final held-out loss against best single JVM (%s): %+.2f %%%n", m, best,
             100 * (median(byMode.get(m), Row::heldoutLoss) / median(byMode.get(best), Row::heldoutLoss) - 1)));
       }
     }
-    if (best != null) {
-      for (String m : byMode.keySet()) {
-        if (m.startsWith("peer")) {
-          sb.append(String.format("best single JVM (%s) / %s: %s%n", best, m, pairedRatio(byMode.get(best), byMode.get(m))));
-        }
+    for (String m : byMode.keySet()) {
+      if (m.startsWith("peer")) {
+        sb.append(String.format("best single JVM (%s) / %s: %s%n", best, m, pairedRatio(byMode.get(best), byMode.get(m))));
       }
     }
-    return sb.toString();
+    if (peerLoss > 0) {
+      List<String> againstPeer = new ArrayList<>(List.of(best));
+      twoCores.stream().filter(byMode::containsKey).forEach(againstPeer::add);
+      for (String m : againstPeer) {
+        sb.append(String.format("%s final held-out loss against the peer's: %+.2f %%%n", m,
+            100 * (median(byMode.get(m), Row::heldoutLoss) / peerLoss - 1)));
+      }
+    }
   }
 
   /** Median of {@code f} over {@code runs} (the mean of the middle two for an even count). */

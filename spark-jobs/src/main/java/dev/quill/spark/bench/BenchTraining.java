@@ -13,6 +13,7 @@ import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.StepProfile;
 import dev.quill.spark.QuillSpark;
+import dev.quill.train.MatmulPrecision;
 import dev.quill.train.NativeThreads;
 import dev.quill.train.StepCeiling;
 import dev.quill.util.Npz;
@@ -55,6 +56,11 @@ public final class BenchTraining {
    * one JVM; without it each worker fits 256 ({@code worker}).
    */
   public static final String GLOBAL_SUFFIX = "-global";
+  /**
+   * Suffix of a mode whose fused steps multiply bf16 copies of their operands ({@code train.precision: bf16}), after
+   * any other suffix and before an approach, e.g. {@code lanes-bf16}, {@code local[2]-global-bf16}; without it, fp32.
+   */
+  public static final String BF16_SUFFIX = "-bf16";
 
   /**
    * The Spark master of a Spark mode: without its approach ({@code :export}), {@link #GLOBAL_SUFFIX} or
@@ -67,7 +73,18 @@ public final class BenchTraining {
 
   /** Whether a Spark mode's averaged workers split the minibatch ({@link #GLOBAL_SUFFIX}). */
   static boolean globalBatch(String mode) {
-    return withoutApproach(mode).endsWith(GLOBAL_SUFFIX);
+    return withoutBf16(mode).endsWith(GLOBAL_SUFFIX);
+  }
+
+  /** Whether a mode's fused steps multiply in bf16 ({@link #BF16_SUFFIX}). */
+  public static boolean bf16(String mode) {
+    return withoutApproach(mode).endsWith(BF16_SUFFIX);
+  }
+
+  /** The mode without {@link #BF16_SUFFIX} (and without its approach), e.g. {@code lanes} for {@code lanes-bf16}. */
+  public static String withoutBf16(String mode) {
+    String m = withoutApproach(mode);
+    return m.endsWith(BF16_SUFFIX) ? m.substring(0, m.length() - BF16_SUFFIX.length()) : m;
   }
 
   /** Whether a Spark mode runs one worker with a lane per core ({@link #LANES_SUFFIX}). */
@@ -80,7 +97,7 @@ public final class BenchTraining {
   }
 
   private static String withoutGlobal(String mode) {
-    String m = withoutApproach(mode);
+    String m = withoutBf16(mode);
     return m.endsWith(GLOBAL_SUFFIX) ? m.substring(0, m.length() - GLOBAL_SUFFIX.length()) : m;
   }
 
@@ -107,7 +124,9 @@ public final class BenchTraining {
    */
   public static Map<String, Object> run(String mode, Path train, Path heldout, int epochs, int bins, int hidden,
       int batch, int averagingFrequency, long seed) {
-    if (!"dl4j".equals(mode) && !CEILING.equals(mode)) {
+    MatmulPrecision precision = bf16(mode) ? MatmulPrecision.BF16 : MatmulPrecision.FP32;
+    String base = withoutBf16(mode);
+    if (!"dl4j".equals(base) && !CEILING.equals(base)) {
       // As the pipeline's executors do while encoding their partitions: the kernels' warm-up overlaps with loading.
       dev.quill.train.KernelWarmup.startInBackground();
     }
@@ -119,22 +138,23 @@ public final class BenchTraining {
     MultiLayerConfiguration conf = PolicyNetworks.factorized(trainBlock.stateDim(), trainBlock.numHeads(), bins, cfg, seed);
     List<EpochStats> stats;
     Map<String, Object> metrics = new LinkedHashMap<>();
-    if (CEILING.equals(mode)) {
+    if (CEILING.equals(base)) {
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      StepCeiling.Result c = StepCeiling.measure(net, batch, NativeThreads.forSingleJvm());
-      System.out.printf("[ceiling] one thread: the step's GEMMs %.3f ms, Adam %.3f ms; %d cores x %d / (sum) = %.0f examples/s "
-          + "(OpenBLAS kernels: %s)%n", c.gemmMs(), c.adamMs(), c.cores(), c.batch(), c.examplesPerSecond(),
-          dev.quill.train.BlasKernels.describe());
+      StepCeiling.Result c = StepCeiling.measure(net, batch, NativeThreads.forSingleJvm(), precision);
+      System.out.printf("[%s] one thread: the step's GEMMs %.3f ms, Adam %.3f ms; %d cores x %d / (sum) = %.0f examples/s "
+          + "(%s; OpenBLAS kernels: %s)%n", mode, c.gemmMs(), c.adamMs(), c.cores(), c.batch(), c.examplesPerSecond(),
+          precision.describe(), dev.quill.train.BlasKernels.describe());
+      metrics.put("precision", precision.configValue());
       metrics.put("examples_per_s", c.examplesPerSecond());
       metrics.put("gemm_ms", c.gemmMs());
       metrics.put("adam_ms", c.adamMs());
       metrics.put("cores", c.cores());
       // What the ceiling assumes, measured: the cores running the GEMMs at the same time, at the full minibatch and at
       // the lanes' share of it.
-      StepCeiling.Together full = StepCeiling.gemmsTogether(net, batch, c.cores());
-      StepCeiling.Together lanes = StepCeiling.gemmsTogether(net, Math.max(1, batch / c.cores()), c.cores());
-      System.out.printf("[ceiling] the step's GEMMs on %d threads at once: %d rows each %.3f ms, %d rows each (the lanes'"
+      StepCeiling.Together full = StepCeiling.gemmsTogether(net, batch, c.cores(), precision);
+      StepCeiling.Together lanes = StepCeiling.gemmsTogether(net, Math.max(1, batch / c.cores()), c.cores(), precision);
+      System.out.printf("[" + mode + "] the step's GEMMs on %d threads at once: %d rows each %.3f ms, %d rows each (the lanes'"
           + " share) %.3f ms%n", c.cores(), full.rows(), full.msPerStep(), lanes.rows(), lanes.msPerStep());
       metrics.put("gemm_together_ms", full.msPerStep());
       metrics.put("gemm_together_lane_rows", lanes.rows());
@@ -143,15 +163,21 @@ public final class BenchTraining {
       return Map.of("tool", "bc_quill", "params", Map.of("mode", mode, "batch_size", batch, "hidden", hidden, "bins", bins),
           "metrics", metrics);
     }
-    if (SINGLE_MODES.contains(mode)) {
-      NativeThreads.set("single".equals(mode) ? NativeThreads.forSingleJvm() : 1);
+    if (precision == MatmulPrecision.BF16 && "dl4j".equals(base)) {
+      throw new IllegalArgumentException("mode " + mode + ": DL4J's fit multiplies in fp32; " + BF16_SUFFIX
+          + " applies to the fused step's modes");
+    }
+    metrics.put("precision", precision.configValue());
+    if (SINGLE_MODES.contains(base)) {
+      NativeThreads.set("single".equals(base) ? NativeThreads.forSingleJvm() : 1);
       System.out.println("[" + mode + "] native threads: " + NativeThreads.describe() + ", Vector API softmax: "
           + FusedPolicyStep.vectorSoftmax(bins) + ", OpenBLAS kernels: " + dev.quill.train.BlasKernels.describe());
       MultiLayerNetwork net = new MultiLayerNetwork(conf);
       net.init();
-      boolean lanes = mode.startsWith("lanes");
-      boolean oneThread = !"single".equals(mode) && !lanes;
-      FusedPolicyStep step = "dl4j".equals(mode) ? null : new FusedPolicyStep(net, lanes ? NativeThreads.forSingleJvm() : 1);
+      boolean lanes = base.startsWith("lanes");
+      boolean oneThread = !"single".equals(base) && !lanes;
+      FusedPolicyStep step = "dl4j".equals(base) ? null
+          : new FusedPolicyStep(net, lanes ? NativeThreads.forSingleJvm() : 1, precision);
       StepProfile profile = step != null && oneThread ? step.startProfiling() : null;
       // Held-out scoring happens in the callback, outside the CPU-time brackets of the training.
       ThreadMXBean tmx = ManagementFactory.getThreadMXBean();
@@ -171,6 +197,10 @@ public final class BenchTraining {
         processMark[0] = processCpuNanos();
         threads.start();
       }, step);
+      if (step != null) {
+        // After training, so that the line names the oneDNN implementations the products chose.
+        System.out.println("[" + mode + "] matrix products: " + precision.describe());
+      }
       putThreadCpu(mode, "thread_cpu_s", threads, metrics);
       metrics.put("examples_per_process_cpu_s", trainBlock.size() * (double) epochs / (processMark[1] / 1e9));
       System.out.printf("[%s] %.0f examples per process CPU second%n", mode, metrics.get("examples_per_process_cpu_s"));
@@ -194,7 +224,8 @@ public final class BenchTraining {
       String approach = mode.contains(":") ? mode.substring(mode.indexOf(':') + 1) : "fused";
       boolean lanes = workerLanes(mode);
       TrainConfig sparkCfg = new TrainConfig("factorized", List.of(hidden, hidden), epochs, batch, 1e-3, averagingFrequency,
-          approach).withInit(INIT).withBatchScope(globalBatch(mode) ? "global" : "worker");
+          approach).withInit(INIT).withBatchScope(globalBatch(mode) ? "global" : "worker")
+          .withPrecision(precision.configValue());
       stats = spark(master, lanes, conf, sparkCfg, train, bins, trainBlock.size(), held, seed, metrics);
     }
     double seconds = stats.stream().mapToDouble(EpochStats::seconds).sum();
@@ -228,7 +259,8 @@ public final class BenchTraining {
 
   private static List<EpochStats> spark(String master, boolean lanes, MultiLayerConfiguration conf, TrainConfig cfg, Path train,
       int bins, int examples, DataSet held, long seed, Map<String, Object> metrics) {
-    String label = (lanes ? master + LANES_SUFFIX : master) + (cfg.globalBatch() ? GLOBAL_SUFFIX : "");
+    String label = (lanes ? master + LANES_SUFFIX : master) + (cfg.globalBatch() ? GLOBAL_SUFFIX : "")
+        + ("bf16".equals(cfg.precision()) ? BF16_SUFFIX : "");
     // Quill's own Spark settings (one native thread per executor, direct task results, the workers' lanes);
     // spark.* system properties given to the bench JVM win, as spark-submit's would.
     SparkConf sc = QuillSpark.configure(new SparkConf().set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"),

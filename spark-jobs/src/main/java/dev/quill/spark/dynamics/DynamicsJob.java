@@ -82,7 +82,8 @@ public final class DynamicsJob {
     }
     DynamicsConfig dc = config.dynamics();
     TrainConfig tc = new TrainConfig("continuous", dc.hidden(), dc.epochs(), config.train().batchSize(), dc.learningRate(),
-        config.train().averagingFrequency(), config.train().approach()).withBatchScope(config.train().batchScope());
+        config.train().averagingFrequency(), config.train().approach()).withBatchScope(config.train().batchScope())
+        .withPrecision(config.train().precision());
     long seed = Seeds.derive(config.seed(), SALT, 0);
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("dynamics-export");

@@ -88,8 +88,8 @@ final class PipelineStages {
   }
 
   StageRunner.Stage<DynamicsJob.Result> dynamics() {
-    return stage("dynamics", keys("seed", "dynamics", "train.batchSize", "train.batchScope", "train.averagingFrequency",
-        "train.approach", "spark"),
+    return stage("dynamics", keys("seed", "dynamics", "train.batchSize", "train.batchScope", "train.precision",
+        "train.averagingFrequency", "train.approach", "spark"),
         Map.of("dataset", layout.dataset(), "stats", layout.stats(), "tokenizer", layout.tokenizer()),
         Map.of("dynamics", layout.dynamics()), () -> DynamicsJob.run(spark, config, layout), DynamicsJob.Result.class);
   }

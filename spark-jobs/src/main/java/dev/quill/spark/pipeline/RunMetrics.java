@@ -36,6 +36,7 @@ final class RunMetrics {
     train.put("lanesPerWorker", r.train().lanesPerWorker());
     train.put("averagingFrequency", AveragingFrequency.reported(r.train().averagingFrequency()));
     train.put("workerBatchSize", r.train().workerBatchSize());
+    train.put("bf16Workers", r.train().bf16Workers());
     train.put("approach", r.train().approach());
     m.put("train", train);
     Map<String, Object> eval = new LinkedHashMap<>();

@@ -41,7 +41,9 @@ final class SummaryTable {
           + (r.train().averagingFrequency() > 0 && r.train().workers() > 1
               ? ", averaging every " + r.train().averagingFrequency() + " minibatches" : "")
           + (r.train().workers() > 1 && r.train().workerBatchSize() > 0
-              ? ", minibatches of " + r.train().workerBatchSize() + " per worker" : "");
+              ? ", minibatches of " + r.train().workerBatchSize() + " per worker" : "")
+          + (r.train().bf16Workers() > 0 ? ", bf16 products on " + r.train().bf16Workers() + " of "
+              + r.train().workers() + " worker(s)" : "");
       case "eval" -> r.eval().policy().episodes() + " episodes";
       case "promote" -> (r.gate().promoted() ? "promoted to models/current: " : "rejected: ") + r.gate().reason();
       default -> "";

@@ -120,7 +120,8 @@ public final class QatJob {
     }
     TrainConfig t = config.train();
     TrainConfig tc = new TrainConfig(t.head(), t.hidden(), q.epochs(), t.batchSize(), q.learningRate(), t.averagingFrequency(),
-        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels(), t.init(), t.batchScope());
+        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels(), t.init(), t.batchScope(),
+        t.precision());
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());

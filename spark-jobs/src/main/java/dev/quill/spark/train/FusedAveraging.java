@@ -7,6 +7,7 @@ import dev.quill.train.FlatCopy;
 import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
 import dev.quill.train.BlasKernels;
+import dev.quill.train.MatmulPrecision;
 import dev.quill.train.NativeThreads;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -92,6 +93,8 @@ final class FusedAveraging {
   private int workerBatch;
   /** Minibatches per round in the last epoch: 0 for one worker (a round per epoch), -1 before the first epoch. */
   private int resolvedFrequency = -1;
+  /** Workers whose products were bf16 in the last round that fitted ({@code train.precision}). */
+  private int bf16Workers;
   /** Rounds run so far: each round's token, which a worker keeps with the state it returned. */
   private long roundsRun;
   /** The last one-worker round's result, which that worker's network still holds; {@code null} after other rounds. */
@@ -102,7 +105,8 @@ final class FusedAveraging {
     this.sc = sc;
     this.config = config;
     this.workerBatch = config.batchSize();
-    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker);
+    this.spec = new WorkerSpec(java.util.UUID.randomUUID().toString(), conf.toJson(), threadsPerWorker, lanesPerWorker,
+        config.precision());
     this.seed = seed;
     this.profile = profile;
   }
@@ -128,6 +132,14 @@ final class FusedAveraging {
    */
   int workerBatchSize() {
     return workerBatch;
+  }
+
+  /**
+   * Workers that multiplied in bf16 in the last round that fitted examples ({@code train.precision} {@code bf16}, or
+   * {@code auto} on a CPU with AVX-512 BF16); 0 before the first round and with {@code fp32}.
+   */
+  int bf16Workers() {
+    return bf16Workers;
   }
 
   /** Mean of the workers' last minibatch losses in the last round. */
@@ -200,6 +212,7 @@ final class FusedAveraging {
         times = times.plus(new AveragingTimes(1, result.driverSeconds, result.jobSeconds, 0, 0, 0, keep ? 1 : 0));
         continue;
       }
+      bf16Workers = sum.bf16Workers;
       float scale = 1f / sum.workers;
       FlatCopy.copyInto(scale(sum.params, scale), network.params());
       FlatCopy.copyInto(scale(sum.updater, scale), network.getUpdater().getStateViewArray());
@@ -301,7 +314,9 @@ final class FusedAveraging {
     float[] updater = FlatCopy.copyTo(state, w.updater);
     w.heldToken = token;
     long t3 = System.nanoTime();
-    return List.of(new State(params, updater, fitted, last, 1, (t2 - t1) / 1e9, (t1 - t0 + t3 - t2) / 1e9)).iterator();
+    State out = new State(params, updater, fitted, last, 1, (t2 - t1) / 1e9, (t1 - t0 + t3 - t2) / 1e9);
+    out.bf16Workers = w.step.precision() == MatmulPrecision.BF16 ? 1 : 0;
+    return List.of(out).iterator();
   }
 
   /** This executor's worker for {@code partition} of the trainer {@code spec}: the one built ahead, or a new one. */
@@ -341,9 +356,9 @@ final class FusedAveraging {
 
   /**
    * What an executor needs to build a trainer's workers: the trainer's id, its network configuration, BLAS threads
-   * per worker and lanes per worker.
+   * per worker, lanes per worker and {@code train.precision} (resolved by each worker for its own CPU).
    */
-  record WorkerSpec(String id, String confJson, int threads, int lanes) implements Serializable {}
+  record WorkerSpec(String id, String confJson, int threads, int lanes, String precision) implements Serializable {}
 
   /** A worker's network and fused step, kept in the executor between rounds. */
   private static final class Worker {
@@ -362,7 +377,8 @@ final class FusedAveraging {
       BlasKernels.checkBeforeTraining();
       network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(spec.confJson()));
       network.init();
-      step = FusedStep.forNetwork(network, spec.lanes());
+      step = FusedStep.forNetwork(network, spec.lanes(), MatmulPrecision.resolve(spec.precision()));
+      LOG.info("Worker {}: {}", spec.id(), step.precision().describe());
       params = new float[Math.toIntExact(network.params().length())];
       updater = new float[Math.toIntExact(network.getUpdater().getStateViewArray().length())];
     }
@@ -400,6 +416,8 @@ final class FusedAveraging {
     final double copySeconds;
     /** Workers that could not run the round because they did not hold the state it continued from. */
     final int missing;
+    /** Workers whose products were bf16 (summed like {@link #workers}). */
+    int bf16Workers;
 
     State(float[] params, float[] updater, int iteration, double score, int workers, double fitSeconds,
         double copySeconds) {
@@ -421,8 +439,10 @@ final class FusedAveraging {
     State plus(State o) {
       if (missing + o.missing > 0 && (workers == 0 || o.workers == 0)) {
         State full = workers == 0 ? o : this;
-        return new State(full.params, full.updater, full.iteration, full.score, full.workers, full.fitSeconds,
+        State merged = new State(full.params, full.updater, full.iteration, full.score, full.workers, full.fitSeconds,
             full.copySeconds, missing + o.missing);
+        merged.bf16Workers = full.bf16Workers;
+        return merged;
       }
       if (o.workers == 0) {
         return this;
@@ -438,8 +458,10 @@ final class FusedAveraging {
       for (int i = 0; i < u.length; i++) {
         u[i] += o.updater[i];
       }
-      return new State(p, u, iteration + o.iteration, score + o.score, workers + o.workers, fitSeconds + o.fitSeconds,
-          copySeconds + o.copySeconds, missing + o.missing);
+      State sum = new State(p, u, iteration + o.iteration, score + o.score, workers + o.workers,
+          fitSeconds + o.fitSeconds, copySeconds + o.copySeconds, missing + o.missing);
+      sum.bf16Workers = bf16Workers + o.bf16Workers;
+      return sum;
     }
 
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {

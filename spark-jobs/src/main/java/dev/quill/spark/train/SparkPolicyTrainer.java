@@ -203,6 +203,14 @@ public final class SparkPolicyTrainer {
     return fused == null ? config.batchSize() : fused.workerBatchSize();
   }
 
+  /**
+   * Workers whose matrix products were bf16 in the last round ({@code train.precision}); 0 for fp32 and for DL4J's
+   * training masters, which multiply in float32.
+   */
+  public int bf16Workers() {
+    return fused == null ? 0 : fused.bf16Workers();
+  }
+
   /** The approach in effect: {@code fused}, {@code export} or {@code direct}. */
   public String approach() {
     return approach;

@@ -70,9 +70,11 @@ public final class TrainJob {
    * @param workerBatchSize the minibatch each worker fitted in the last epoch: {@code train.batchSize}, or its share per
    *     worker for {@code train.batchScope: global} ({@link SparkPolicyTrainer#workerBatchSize}); 0 in results written
    *     before the field existed
+   * @param bf16Workers workers whose matrix products were bf16 in the last round ({@code train.precision}
+   *     {@code bf16}, or {@code auto} on CPUs with AVX-512 BF16; {@link SparkPolicyTrainer#bf16Workers}); 0 for fp32
    */
   public record Result(Path policyDir, List<EpochStats> epochs, long trainExamples, long heldoutExamples, int workers,
-      String approach, int lanesPerWorker, int averagingFrequency, int workerBatchSize) {
+      String approach, int lanesPerWorker, int averagingFrequency, int workerBatchSize, int bf16Workers) {
 
     /** Held-out loss after the last epoch. */
     public double finalHeldoutLoss() {
@@ -183,7 +185,8 @@ public final class TrainJob {
         epochs.get(epochs.size() - 1).heldoutLoss()), layout.policy());
     LOG.info("Policy saved to {}", layout.policy());
     return new Result(layout.policy(), epochs, trainExamples, heldout == null ? 0 : heldout.numExamples(), workers,
-        trainer.approach(), lanes, trainer.averagingFrequency().orElse(0), trainer.workerBatchSize());
+        trainer.approach(), lanes, trainer.averagingFrequency().orElse(0), trainer.workerBatchSize(),
+        trainer.bf16Workers());
   }
 
   private static Policy policy(SparkPolicyTrainer trainer, ActionTokenizer tokenizer, DatasetStats stats, DatasetMeta meta,

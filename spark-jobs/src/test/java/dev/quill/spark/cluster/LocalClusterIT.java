@@ -74,6 +74,9 @@ class LocalClusterIT {
       // train.batchScope: worker (the default): each worker fits the whole train.batchSize.
       assertEquals(64, r.train().workerBatchSize());
       assertEquals(64, metrics.path("workerBatchSize").intValue());
+      // train.precision: fp32 (the default): no worker multiplied in bf16.
+      assertEquals(0, r.train().bf16Workers());
+      assertEquals(0, metrics.path("bf16Workers").intValue());
     } finally {
       LocalSpark.stop(spark);
     }

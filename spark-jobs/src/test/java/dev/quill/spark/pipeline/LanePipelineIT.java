@@ -50,6 +50,19 @@ class LanePipelineIT {
         + " vs expert " + r.eval().expert().successRate());
   }
 
+  /** The same pipeline with bf16 products ({@code train.precision: bf16}) reaches the same success bar. */
+  @Test
+  void laneState_bf16Products_policyReachesEightyFivePercentOfExpertSuccess() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.quill.train.MatmulPrecision.bf16Native(), "no native bf16 here");
+    QuillConfig config = ConfigLoader.load(null, List.of("task.name=lane", "task.episodes=400", "task.expertNoise=0.02",
+        "quantize.numBins=64", "train.hidden=[128, 128]", "train.epochs=15", "eval.episodes=100",
+        "train.precision=bf16"));
+    PipelineJob.Result r = PipelineJob.run(spark, config, new RunLayout(dir.resolve("lane-bf16")), "test");
+    assertEquals(r.train().workers(), r.train().bf16Workers(), "every worker multiplied in bf16");
+    assertTrue(r.eval().successRatio() >= 0.85, "policy success " + r.eval().policy().successRate()
+        + " vs expert " + r.eval().expert().successRate());
+  }
+
   @Test
   void laneImage_convPolicyTrainsAndPatchSaliencyScoresEveryState() {
     QuillConfig config = ConfigLoader.load(null, List.of("task.name=lane", "task.observation=image", "task.imageSize=16",

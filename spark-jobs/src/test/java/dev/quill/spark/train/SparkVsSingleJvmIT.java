@@ -121,6 +121,40 @@ class SparkVsSingleJvmIT {
   }
 
   /**
+   * {@code train.precision: bf16}: one Spark worker trains exactly as the single JVM's fused step with bf16 products
+   * (the same products on the same operands), records its worker as a bf16 one, and trains differently from fp32.
+   */
+  @Test
+  void fusedApproach_bf16_oneWorker_equalsSingleJvmBf16StepAndDiffersFromFp32() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.quill.train.MatmulPrecision.bf16Native(), "no native bf16 here");
+    MultiLayerConfiguration conf = fusedConf();
+    ExampleBlock block = examples(7 * 32 + 5);
+    MultiLayerNetwork local = initialized(conf);
+    float[] initial = local.params().dup().data().asFloat();
+    LocalTrainer.fit(local, block, 32, 2, 9L, null, null,
+        dev.quill.train.FusedStep.forNetwork(local, 1, dev.quill.train.MatmulPrecision.BF16));
+    MultiLayerNetwork fp32 = initialized(conf);
+    LocalTrainer.fit(fp32, block, 32, 2, 9L, null, null, dev.quill.train.FusedStep.forNetwork(fp32));
+
+    TrainConfig tc = new TrainConfig("factorized", List.of(16, 16), 2, 32, 1e-2, 3, "fused").withPrecision("bf16");
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SparkPolicyTrainer trainer = new SparkPolicyTrainer(jsc, conf.clone(), tc, 9L, "fused", dir.toUri().toString());
+    JavaRDD<ExampleBlock> blocks = jsc.parallelize(List.of(block), 1);
+    trainer.fitEpoch(blocks, 1);
+    trainer.fitEpoch(blocks, 2);
+
+    SameTraining.assertSameParametersAndAdamState(initial, local, trainer.network(), 1e-5f);
+    assertEquals(1, trainer.bf16Workers());
+    float[] bf16Params = trainer.network().params().dup().data().asFloat();
+    float[] fp32Params = fp32.params().dup().data().asFloat();
+    double diff = 0;
+    for (int i = 0; i < bf16Params.length; i++) {
+      diff = Math.max(diff, Math.abs(bf16Params[i] - fp32Params[i]));
+    }
+    assertTrue(diff > 1e-5, "bf16 products must train differently from fp32, max difference " + diff);
+  }
+
+  /**
    * A one-worker round sends no state when the worker kept the driver's state; when the worker is gone (as on a new
    * executor) or the driver's network was changed between epochs, the state travels again and training still equals
    * the single-JVM fused training with the same change.
