@@ -49,8 +49,9 @@ import java.util.List;
  *     operands and float32 accumulation for every dense layer but the first, on oneDNN; needs a CPU with AVX-512 BF16
  *     or AMX, else the training fails naming the CPU's instruction set) or {@code auto} (bf16 on each worker whose CPU
  *     has it, fp32 elsewhere); master weights, the loss and Adam stay float32 ({@link dev.quill.train.MatmulPrecision}).
- *     {@code bf16} applies to {@code mlp} networks only (the {@code conv} step multiplies in float32). Absent reads as
- *     {@code fp32}, which is left out of the JSON
+ *     {@code bf16} applies to {@code mlp} networks only (the {@code conv} step multiplies in float32), and to
+ *     full-precision policies (QAT and SQIL students multiply in float32, so that their fake-quantized weights reach the
+ *     products exactly). Absent reads as {@code fp32}, which is left out of the JSON
  */
 public record TrainConfig(
     String head,

@@ -119,9 +119,14 @@ public final class QatJob {
       Quantization.calibrateSteps(init, calibration);
     }
     TrainConfig t = config.train();
+    // Students multiply in fp32 whatever train.precision says: bf16 would round their fake-quantized weights (scale x
+    // integer) before the products, so the student trained would not be the low-bit network that is exported.
+    if (!"fp32".equals(t.precision())) {
+      LOG.info("Student {} trains with fp32 products (train.precision {} applies to full-precision policies)", method,
+          t.precision());
+    }
     TrainConfig tc = new TrainConfig(t.head(), t.hidden(), q.epochs(), t.batchSize(), q.learningRate(), t.averagingFrequency(),
-        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels(), t.init(), t.batchScope(),
-        t.precision());
+        t.approach(), t.decoding(), t.decodingSeed(), t.network(), t.convChannels(), t.init(), t.batchScope(), "fp32");
     String approach = SparkPolicyTrainer.resolveApproach(tc.approach(), spark.sparkContext().master());
     Path export = layout.scratch().resolve("qat-export-" + method);
     long seed = Seeds.derive(config.seed(), Seeds.TRAIN, 1000 + method.hashCode());
