@@ -87,29 +87,39 @@ public record TrainConfig(
   /** Allowed values of {@link #precision()}. */
   public static final List<String> PRECISIONS = List.of("fp32", "bf16", "auto");
 
-  /** Jackson's filter that leaves the default {@code batchScope} out of the JSON. */
-  public static final class WorkerScope {
+  /**
+   * Jackson's value filter that leaves a key out of the JSON when it holds its default, so that files written before
+   * the key existed and files written with the default are the same bytes. Jackson builds each subclass by reflection.
+   */
+  private abstract static class DefaultLeftOut {
+    private final String defaultValue;
+
+    DefaultLeftOut(String defaultValue) {
+      this.defaultValue = defaultValue;
+    }
+
     @Override
     public boolean equals(Object value) {
-      return "worker".equals(value);
+      return defaultValue.equals(value);
     }
 
     @Override
     public int hashCode() {
-      return 0;
+      return defaultValue.hashCode();
     }
   }
 
-  /** Jackson's filter that leaves the default {@code precision} out of the JSON. */
-  public static final class Fp32Precision {
-    @Override
-    public boolean equals(Object value) {
-      return "fp32".equals(value);
+  /** Leaves the default {@code batchScope} ({@code worker}) out of the JSON. */
+  public static final class WorkerScope extends DefaultLeftOut {
+    public WorkerScope() {
+      super("worker");
     }
+  }
 
-    @Override
-    public int hashCode() {
-      return 0;
+  /** Leaves the default {@code precision} ({@code fp32}) out of the JSON. */
+  public static final class Fp32Precision extends DefaultLeftOut {
+    public Fp32Precision() {
+      super("fp32");
     }
   }
 

@@ -22,6 +22,15 @@ public final class Json {
     }
   }
 
+  /** Reads {@code json} (a string, as {@link #write} gives it) as {@code type}. */
+  public static <T> T parse(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Writes {@code value} to {@code file} atomically (temp file in the same folder, then rename). */
   public static void writeFile(Path file, Object value) {
     AtomicFiles.writeString(file, write(value) + "\n");

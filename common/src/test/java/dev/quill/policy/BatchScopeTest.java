@@ -17,14 +17,6 @@ class BatchScopeTest {
     return new TrainConfig("factorized", List.of(8), 1, batch, 1e-3, 5, "fused").withBatchScope(scope);
   }
 
-  private static TrainConfig read(String json) {
-    try {
-      return Json.MAPPER.readValue(json, TrainConfig.class);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   @Test
   void workerBatchSize_worker_isTheBatch_global_isItsShareRoundedUp() {
     assertEquals(256, config(256, "worker").workerBatchSize(2));
@@ -54,10 +46,10 @@ class BatchScopeTest {
     TrainConfig worker = config(64, "worker");
     String json = Json.write(worker);
     assertFalse(json.contains("batchScope"), json);
-    assertEquals(worker, read(json));
+    assertEquals(worker, Json.parse(json, TrainConfig.class));
     TrainConfig global = config(64, "global");
     String globalJson = Json.write(global);
     assertTrue(globalJson.contains("\"batchScope\""), globalJson);
-    assertEquals(global, read(globalJson));
+    assertEquals(global, Json.parse(globalJson, TrainConfig.class));
   }
 }

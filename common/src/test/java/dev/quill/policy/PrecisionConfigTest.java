@@ -13,14 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@code train.precision}: the precision of the fused MLP step's matrix products. */
 class PrecisionConfigTest {
-  private static TrainConfig read(String json) {
-    try {
-      return Json.MAPPER.readValue(json, TrainConfig.class);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   @Test
   void config_defaultsToFp32_readsBf16AndAuto_rejectsOthersNamingTheKey() {
     assertEquals("fp32", ConfigLoader.defaults().train().precision());
@@ -47,11 +39,11 @@ class PrecisionConfigTest {
     TrainConfig fp32 = new TrainConfig("factorized", List.of(8), 1, 64, 1e-3, 5, "fused");
     String json = Json.write(fp32);
     assertFalse(json.contains("precision"), json);
-    assertEquals(fp32, read(json));
+    assertEquals(fp32, Json.parse(json, TrainConfig.class));
     TrainConfig bf16 = fp32.withPrecision("bf16");
     String bf16Json = Json.write(bf16);
     assertTrue(bf16Json.contains("\"precision\" : \"bf16\""), bf16Json);
-    assertEquals(bf16, read(bf16Json));
+    assertEquals(bf16, Json.parse(bf16Json, TrainConfig.class));
     assertEquals("bf16", bf16.withEpochs(3).withBatchScope("global").withInit("torch").precision(), "copies keep it");
   }
 }

@@ -1,5 +1,7 @@
 package dev.quill.train;
 
+import static dev.quill.train.SmallMatrices.matrix;
+import static dev.quill.train.SmallMatrices.product;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,30 +14,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class CblasTest {
-  private static INDArray matrix(int rows, int cols, char order, int seed) {
-    INDArray a = Nd4j.create(DataType.FLOAT, new long[] {rows, cols}, order);
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        a.putScalar(r, c, ((r * 7 + c * 3 + seed) % 11) - 5 + 0.25f * c);
-      }
-    }
-    return a;
-  }
-
-  private static double[][] product(INDArray a, boolean ta, INDArray b, boolean tb) {
-    INDArray x = ta ? a.transpose() : a;
-    INDArray y = tb ? b.transpose() : b;
-    double[][] out = new double[(int) x.rows()][(int) y.columns()];
-    for (int i = 0; i < x.rows(); i++) {
-      for (int j = 0; j < y.columns(); j++) {
-        for (int k = 0; k < x.columns(); k++) {
-          out[i][j] += x.getDouble(i, k) * y.getDouble(k, j);
-        }
-      }
-    }
-    return out;
-  }
-
   @Test
   void gemm_everyStorageOrderAndTranspose_matchesTheDoublePrecisionProduct() {
     int m = 5;

@@ -7,6 +7,7 @@ import dev.quill.train.ExampleBlock;
 import dev.quill.train.FusedPolicyStep;
 import dev.quill.train.FusedStep;
 import dev.quill.train.LocalTrainer;
+import dev.quill.train.MatmulPrecision;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -82,6 +83,25 @@ public final class SparkPolicyTrainer {
     this.fused = fusable ? new FusedAveraging(sc, conf, config, seed, threadsPerWorker(sc), lanes,
         WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
     warnIfBatchPerWorker(config, approach);
+    checkPrecision(config, approach, sc.master());
+  }
+
+  /**
+   * Fails before any Spark job when {@code train.precision: bf16} cannot work: local masters run their workers on this
+   * JVM's CPU, so a CPU without AVX-512 BF16 is known now (executors elsewhere check their own CPU when they build their
+   * worker); warns that DL4J's training masters multiply in fp32.
+   */
+  private static void checkPrecision(TrainConfig config, String approach, String master) {
+    if ("fp32".equals(config.precision())) {
+      return;
+    }
+    if (!"fused".equals(approach)) {
+      LOG.warn("train.precision: {} applies to the fused approach; DL4J's training master ({}) multiplies in fp32",
+          config.precision(), approach);
+    } else if (SparkMasters.isLocal(master)) {
+      LOG.info("train.precision {}: {} on this machine", config.precision(),
+          MatmulPrecision.resolve(config.precision()).describe());
+    }
   }
 
   /**
@@ -104,6 +124,7 @@ public final class SparkPolicyTrainer {
     this.lanes = 1;
     this.defaultParallelism = sc.defaultParallelism();
     warnIfBatchPerWorker(config, approach);
+    checkPrecision(config, approach, sc.master());
   }
 
   private static void warnIfBatchPerWorker(TrainConfig config, String approach) {
