@@ -31,9 +31,20 @@ final class BenchCommand implements Callable<Integer> {
           + "local[2]-lanes; also local-cluster[W,C,M] for executors in JVMs of their own); a -lanes master runs one fused "
           + "worker per executor with a lane per core; the first three keep "
           + "the machine's OpenBLAS kernels, the others run with the kernels Quill chooses for the CPU; the rows up to "
-          + "lanes-adam-copies use the plain Adam loops, lanes and the Spark rows the one-pass Adam")
-  List<String> modes = List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single", "lanes-adam-copies", "lanes",
-      "local[1]", "local[2]", "local[2]-lanes");
+          + "lanes-adam-copies use the plain Adam loops, lanes and the Spark rows the one-pass Adam; a -bf16 suffix after "
+          + "any other (lanes-bf16, local[2]-bf16, local[2]-global-bf16) multiplies in bf16 (train.precision: bf16), and "
+          + "the default adds lanes-bf16 and local[2]-bf16 on CPUs with AVX-512 BF16 or AMX")
+  List<String> modes = defaultModes();
+
+  /** The default rows: every lever's row, the Spark rows, and on CPUs that multiply bf16 natively the bf16 rows. */
+  static List<String> defaultModes() {
+    List<String> m = new java.util.ArrayList<>(List.of("dl4j", "fused-1t", "fused-1t-vec", "fused-1t-cpu", "single",
+        "lanes-adam-copies", "lanes", "local[1]", "local[2]", "local[2]-lanes"));
+    if (dev.quill.train.MatmulPrecision.bf16Native()) {
+      m.addAll(List.of("lanes-bf16", "local[2]-bf16"));
+    }
+    return List.copyOf(m);
+  }
 
   @Option(names = "--python", description = "Python with torch and numpy (default: /usr/bin/python3)")
   String python = "/usr/bin/python3";

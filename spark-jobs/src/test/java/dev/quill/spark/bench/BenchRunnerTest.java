@@ -91,6 +91,47 @@ class BenchRunnerTest {
   }
 
   @Test
+  void bf16Rows_useTheBf16Ceiling_andTheirRatiosStayWithinTheirPrecision() {
+    List<BenchRunner.Row> rows = List.of(
+        new BenchRunner.Row("peer", "PyTorch peer", 40_000, 40_000, 4.0, 450, 1),
+        new BenchRunner.Row("lanes", "lanes", 44_000, 44_000, 4.02, 1700, 1),
+        new BenchRunner.Row("lanes-bf16", "lanes bf16", 80_000, 84_000, 4.01, 1600, 1),
+        new BenchRunner.Row("local[1]", "Spark local[1]", 28_000, 28_000, 4.02, 1800, 1),
+        new BenchRunner.Row("local[1]-bf16", "Spark local[1] bf16", 48_000, 48_000, 4.01, 1800, 1),
+        new BenchRunner.Row("local[2]-bf16", "Spark local[2] bf16", 84_000, 86_000, 4.16, 1900, 1));
+
+    String table = BenchRunner.render(rows, OPTIONS, 60_000, 120_000, Optional.of("SkylakeX"));
+
+    // fp32 rows against the fp32 ceiling (44k / 60k), bf16 rows against the bf16 one (80k / 120k).
+    assertTrue(table.contains("| lanes | 44,000 | 44,000 | 1.10 | 0.73 | 4.0200 |"), table);
+    assertTrue(table.contains("| lanes bf16 | 80,000 | 84,000 | 2.00 | 0.67 | 4.0100 |"), table);
+    assertTrue(table.contains("with bf16 products (layers past the first; their conversions included) | 120,000 | | 3.00 | 2.00 |"),
+        table);
+    // Each precision's Spark rows against its own local[1] and its own fastest single JVM.
+    assertTrue(table.contains("local[2]-bf16 / local[1]-bf16 throughput: 1.75"), table);
+    assertTrue(table.contains("local[2]-bf16 / best single JVM (lanes-bf16): 1.05"), table);
+    assertTrue(table.contains("best single JVM (lanes) / peer: 1.10"), table);
+    assertTrue(table.contains("best single JVM (lanes-bf16) / peer: 2.00"), table);
+    // Held-out losses against the peer's 4.0: +0.25 % (4.01) and +4.00 % (4.16).
+    assertTrue(table.contains("lanes-bf16 final held-out loss against the peer's: +0.25 %"), table);
+    assertTrue(table.contains("local[2]-bf16 final held-out loss against the peer's: +4.00 %"), table);
+    assertTrue(BenchRunner.rowName("local[2]-global-bf16", Optional.of("SkylakeX"))
+        .endsWith("(train.batchScope: global), bf16 products (train.precision: bf16)"));
+  }
+
+  @Test
+  void modeSuffixes_bf16AfterGlobalAfterLanes() {
+    assertTrue(BenchTraining.bf16("local[2]-global-bf16"));
+    assertEquals("local[2]-global", BenchTraining.withoutBf16("local[2]-global-bf16"));
+    assertEquals("local[2]", BenchTraining.master("local[2]-global-bf16"));
+    assertTrue(BenchTraining.globalBatch("local[2]-global-bf16"));
+    assertTrue(BenchTraining.workerLanes("local[2]-lanes-bf16"));
+    assertEquals("local[2]", BenchTraining.master("local[2]-lanes-bf16"));
+    assertEquals("lanes", BenchTraining.withoutBf16("lanes-bf16"));
+    assertTrue(!BenchTraining.bf16("local[2]-lanes") && !BenchTraining.globalBatch("local[2]-lanes"));
+  }
+
+  @Test
   void peerRowSaysWhoSetTheKernels() {
     assertEquals("as Quill's launcher chose them for this CPU (the machine sets none)",
         BenchRunner.kernelsSetBy("launcher"));
