@@ -12,7 +12,9 @@
 #   run 3  the two Workers are stopped and one Worker with 2 cores started; conf/linear.yaml (scaled down) must
 #          train with spark.workerLanes auto as 1 worker x 2 lanes (the executor's cores read from its
 #          registration, no spark.executor.cores; the training stage claims both through a task resource
-#          profile) and exit 0 with all epochs and a policy within 30 % of the expert's return.
+#          profile) and exit 0 with all epochs and a policy within 30 % of the expert's return; it also sets
+#          train.precision auto, so that on a CPU with AVX-512 BF16 or AMX the executor loads oneDNN from the shaded
+#          jar and multiplies in bf16 (metrics.json: bf16Workers 1), and elsewhere trains in fp32 (bf16Workers 0).
 # It stops only the processes it started, by PID, also on failure or Ctrl-C. Exit status 0 = every run passed.
 #
 # Usage: src/cluster/standalone-test.sh [WORK_DIR]   (default: spark-jobs/target/standalone-test)
@@ -185,14 +187,18 @@ if [[ " $RUNS " == *" 3 "* ]]; then
   WORKER_PIDS=("$!")
   wait_for_line "$WORK/logs/worker-3.log" "Successfully registered with master" 120 "Worker 3"
   rc=0
-  submit run3 conf/linear.yaml "${KILL_SETS[@]}" > "$WORK/logs/run3.log" 2>&1 || rc=$?
+  submit run3 conf/linear.yaml "${KILL_SETS[@]}" --set train.precision=auto > "$WORK/logs/run3.log" 2>&1 || rc=$?
   check_run run3 "$rc" 8 0.0 0.3
-  python3 - "$WORK/run3/metrics.json" <<'PY' || fail "run 3 did not train as 1 worker x 2 lanes (log: $WORK/logs/run3.log)"
+  python3 - "$WORK/run3/metrics.json" <<'PY' || fail "run 3 did not train as 1 worker x 2 lanes with the CPU's precision (log: $WORK/logs/run3.log)"
 import json, sys
 t = json.load(open(sys.argv[1]))["train"]
-print(f"  run3: {t['workers']} worker(s) x {t['lanesPerWorker']} lane(s)")
+flags = set(f for line in open("/proc/cpuinfo") if line.startswith("flags") for f in line.split(":", 1)[1].split())
+bf16 = "avx512_bf16" in flags or "amx_bf16" in flags
+print(f"  run3: {t['workers']} worker(s) x {t['lanesPerWorker']} lane(s), {t['bf16Workers']} in bf16 "
+      f"(the CPU {'has' if bf16 else 'has no'} native bf16)")
 assert (t["workers"], t["lanesPerWorker"]) == (1, 2), t
+assert t["bf16Workers"] == (1 if bf16 else 0), t
 PY
-  log "run 3 passed: auto lanes from the registered executor's cores"
+  log "run 3 passed: auto lanes from the registered executor's cores, train.precision auto on the executor's CPU"
 fi
 log "PASS"
