@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An {@link Operand} is a float matrix in native memory with a bf16 copy of the same layout, converted by a oneDNN
  * reorder (round to nearest even) when {@link Operand#refresh} is called; a {@link Product} is {@code C = op(A) op(B)}
- * bound once to two operands and a float result. Both keep their oneDNN objects for their lifetime, with their
+ * bound once ({@link Product#of}) to two operands and a row-major or column-major float result. Both keep their oneDNN objects for their lifetime, with their
  * scratchpads owned by the primitive ({@code scratchpad_mode::user}), so that a product may run on any thread, one
  * thread at a time. Products honour {@code OMP_NUM_THREADS} (oneDNN's OpenMP runtime): Quill's launchers set it to 1,
  * so each lane multiplies on its own thread only.
@@ -81,10 +81,7 @@ final class Bf16Gemm {
   }
 
   private static synchronized engine engine() {
-    if (!availability().nativeBf16()) {
-      throw new IllegalStateException("bf16 products need a CPU with AVX-512 BF16 or AMX; oneDNN reports "
-          + availability().isa());
-    }
+    MatmulPrecision.BF16.supportedHere();
     if (cpu == null) {
       cpu = new engine(engine.kind.cpu, 0);
     }
@@ -138,14 +135,6 @@ final class Bf16Gemm {
       return new memory(desc(source.cols(), source.rows(), memory.data_type.bf16, !source.columnMajor()), eng,
           half.get_data_handle());
     }
-
-    private long rows(boolean transposed) {
-      return transposed ? source.cols() : source.rows();
-    }
-
-    private long cols(boolean transposed) {
-      return transposed ? source.rows() : source.cols();
-    }
   }
 
   /** {@code C = op(A) op(B)}: bf16 operands, float32 accumulation into the float matrix C. Not thread-safe. */
@@ -158,25 +147,17 @@ final class Bf16Gemm {
     private final Operand b;
 
     /**
-     * Binds the product; {@code c} must outlive it.
+     * Binds {@code C = op(A) op(B)}; {@code c} must outlive it.
      *
-     * @throws IllegalArgumentException if the shapes do not chain
+     * @throws IllegalArgumentException if the shapes do not chain ({@link Cblas#checkChain})
      */
-    Product(Operand a, boolean transA, Operand b, boolean transB, Cblas.Matrix c) {
-      if (c.columnMajor()) {
-        // A column-major C is the row-major transpose of op(B)^T op(A)^T.
-        Operand t = a;
-        a = b;
-        b = t;
-        boolean tt = transA;
-        transA = !transB;
-        transB = !tt;
-        c = c.transposed();
-      }
-      if (a.cols(transA) != b.rows(transB) || c.rows() != a.rows(transA) || c.cols() != b.cols(transB)) {
-        throw new IllegalArgumentException("cannot multiply " + a.rows(transA) + "x" + a.cols(transA) + " by "
-            + b.rows(transB) + "x" + b.cols(transB) + " into a " + c.rows() + "x" + c.cols() + " matrix");
-      }
+    static Product of(Operand a, boolean transA, Operand b, boolean transB, Cblas.Matrix c) {
+      // A column-major C is the row-major transpose of op(B)^T op(A)^T, as in Cblas.gemm.
+      return c.columnMajor() ? of(b, !transB, a, !transA, c.transposed()) : new Product(a, transA, b, transB, c);
+    }
+
+    private Product(Operand a, boolean transA, Operand b, boolean transB, Cblas.Matrix c) {
+      Cblas.checkChain(a.source, transA, b.source, transB, c);
       engine eng = engine();
       this.a = a;
       this.b = b;

@@ -81,6 +81,23 @@ final class Cblas {
       gemm(b, !transB, a, !transA, beta, c.transposed());
       return;
     }
+    checkChain(a, transA, b, transB, c);
+    int m = c.rows;
+    int n = c.cols;
+    int k = transA ? a.rows : a.cols;
+    // Row-major BLAS reads a column-major matrix as its transpose, so its flag flips.
+    int ta = transA != a.columnMajor ? TRANS : NO_TRANS;
+    int tb = transB != b.columnMajor ? TRANS : NO_TRANS;
+    openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, 1f, a.pointer, a.ld(), b.pointer, b.ld(), beta,
+        c.pointer, c.cols);
+  }
+
+  /**
+   * Checks that {@code op(A) op(B)} chains and fits {@code c}.
+   *
+   * @throws IllegalArgumentException naming the three shapes if not
+   */
+  static void checkChain(Matrix a, boolean transA, Matrix b, boolean transB, Matrix c) {
     int m = transA ? a.cols : a.rows;
     int k = transA ? a.rows : a.cols;
     int kb = transB ? b.cols : b.rows;
@@ -89,11 +106,6 @@ final class Cblas {
       throw new IllegalArgumentException("cannot multiply " + shape(a, transA) + " by " + shape(b, transB) + " into a "
           + c.rows + "x" + c.cols + " matrix");
     }
-    // Row-major BLAS reads a column-major matrix as its transpose, so its flag flips.
-    int ta = transA != a.columnMajor ? TRANS : NO_TRANS;
-    int tb = transB != b.columnMajor ? TRANS : NO_TRANS;
-    openblas_nolapack.cblas_sgemm(ROW_MAJOR, ta, tb, m, n, k, 1f, a.pointer, a.ld(), b.pointer, b.ld(), beta,
-        c.pointer, c.cols);
   }
 
   private static String shape(Matrix x, boolean trans) {

@@ -1,6 +1,7 @@
 package dev.quill.train;
 
 import dev.quill.loss.FactorizedTokenCrossEntropy;
+import java.util.Arrays;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -51,6 +52,8 @@ public final class FusedPolicyStep implements FusedStep {
   private final LanePool pool;
   private final FlatAdam adam;
   private final MatmulPrecision precision;
+  /** bf16 copies of the weights, converted once per step for every lane ({@link MatmulPrecision#BF16}), else null. */
+  private final Bf16Layers.Weights halfWeights;
   private StepProfile profile;
 
   /**
@@ -91,10 +94,7 @@ public final class FusedPolicyStep implements FusedStep {
     if (lanes < 1) {
       throw new IllegalArgumentException("lanes must be >= 1, got " + lanes);
     }
-    if (precision == MatmulPrecision.BF16 && !MatmulPrecision.bf16Native()) {
-      MatmulPrecision.resolve("bf16");
-    }
-    this.precision = precision;
+    this.precision = precision.supportedHere();
     this.network = network;
     this.numLayers = network.getnLayers();
     int[] shape = StudentSupport.headsBinsWidth(network);
@@ -102,10 +102,14 @@ public final class FusedPolicyStep implements FusedStep {
     this.labelWidth = shape[2];
     this.quant = new FakeQuantLayers(network);
     this.stateDim = network.getLayer(0).getParam(DefaultParamInitializer.WEIGHT_KEY).size(0);
+    INDArray[] weights = quant.forward();
+    this.halfWeights = precision == MatmulPrecision.BF16
+        ? new Bf16Layers.Weights(Arrays.stream(weights).map(Cblas.Matrix::of).toArray(Cblas.Matrix[]::new))
+        : null;
     this.lanes = new StepLane[lanes];
     this.laneGradients = new INDArray[lanes];
     for (int k = 0; k < lanes; k++) {
-      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], quant.forward(), precision);
+      this.lanes[k] = new StepLane(network, shape[0], shape[1], shape[2], weights, halfWeights);
       this.laneGradients[k] = this.lanes[k].gradient();
     }
     this.pool = new LanePool(lanes);
@@ -204,6 +208,9 @@ public final class FusedPolicyStep implements FusedStep {
     KernelWarmup.ensure();
     phase(-1);
     quant.refresh();
+    if (halfWeights != null) {
+      halfWeights.refresh();
+    }
     int used = Math.min(lanes.length, n);
     double[] sums = new double[used];
     pool.run(used, k -> {

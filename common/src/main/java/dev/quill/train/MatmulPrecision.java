@@ -1,6 +1,6 @@
 package dev.quill.train;
 
-import java.util.List;
+import dev.quill.policy.TrainConfig;
 
 /**
  * The precision of the fused MLP step's matrix products ({@code train.precision}). {@link #FP32} multiplies float32
@@ -14,9 +14,6 @@ public enum MatmulPrecision {
   FP32,
   /** Bfloat16 operands, float32 accumulation and results (oneDNN, AVX-512 BF16 or AMX). */
   BF16;
-
-  /** The values {@code train.precision} accepts. */
-  public static final List<String> CONFIG_VALUES = List.of("fp32", "bf16", "auto");
 
   /**
    * The precision this JVM trains with for the configured value: {@code fp32}; {@code bf16}, which needs a CPU that
@@ -32,15 +29,25 @@ public enum MatmulPrecision {
       case "auto":
         return bf16Native() ? BF16 : FP32;
       case "bf16":
-        if (!bf16Native()) {
-          throw new IllegalStateException("train.precision bf16 needs a CPU with AVX-512 BF16 or AMX instructions;"
-              + " oneDNN reports " + Bf16Gemm.availability().isa() + " on this machine (use fp32, or auto to take"
-              + " bf16 only where the CPU has it)");
-        }
-        return BF16;
+        return BF16.supportedHere();
       default:
-        throw new IllegalArgumentException("train.precision must be one of " + CONFIG_VALUES + ", got " + configured);
+        throw new IllegalArgumentException("train.precision must be one of " + TrainConfig.PRECISIONS + ", got "
+            + configured);
     }
+  }
+
+  /**
+   * This precision, once this JVM's CPU is known to multiply in it.
+   *
+   * @throws IllegalStateException for {@link #BF16} on a CPU without AVX-512 BF16 or AMX, naming the CPU's ISA
+   */
+  public MatmulPrecision supportedHere() {
+    if (this == BF16 && !bf16Native()) {
+      throw new IllegalStateException("train.precision bf16 needs a CPU with AVX-512 BF16 or AMX instructions;"
+          + " oneDNN reports " + Bf16Gemm.availability().isa() + " on this machine (use fp32, or auto to take"
+          + " bf16 only where the CPU has it)");
+    }
+    return this;
   }
 
   /** Whether this JVM's CPU multiplies bf16 natively (oneDNN loads and reports AVX-512 BF16 or AMX). */

@@ -117,22 +117,29 @@ public final class StepCeiling {
           Cblas.Matrix.of(Nd4j.create(DataType.FLOAT, new long[] {rows, views.nIn[i]}, 'c'))};
     }
     Bf16Layers half = null;
+    Bf16Layers.Weights weights = null;
     if (precision == MatmulPrecision.BF16 && layers > 1) {
       Cblas.Matrix[] act = new Cblas.Matrix[layers + 1];
-      Cblas.Matrix[] weights = new Cblas.Matrix[layers];
+      Cblas.Matrix[] weightMatrices = new Cblas.Matrix[layers];
       Cblas.Matrix[] grads = new Cblas.Matrix[layers];
       Cblas.Matrix[] deltas = new Cblas.Matrix[layers];
       for (int i = 0; i < layers; i++) {
         act[i] = m[i][0];
-        weights[i] = m[i][1];
+        weightMatrices[i] = m[i][1];
         grads[i] = m[i][4];
         deltas[i] = m[i][3];
       }
       act[layers] = m[layers - 1][2];
+      weights = new Bf16Layers.Weights(weightMatrices);
       half = new Bf16Layers(act, weights, grads, deltas);
     }
     Bf16Layers bf16 = half;
+    Bf16Layers.Weights bf16Weights = weights;
     return () -> {
+      if (bf16Weights != null) {
+        // Once per step, as the fused step converts them.
+        bf16Weights.refresh();
+      }
       for (int i = 0; i < layers; i++) {
         if (bf16 != null && bf16.covers(i)) {
           bf16.forward(i);

@@ -36,16 +36,19 @@ final class StepLane {
   private final FloatPointer[] biasPointer;
   private final Cblas.Matrix[] biasGradRow;
   private final Map<Integer, Buffers> buffers = new HashMap<>();
-  private final MatmulPrecision precision;
+  /** The step's bf16 copies of the weights ({@link MatmulPrecision#BF16}), else {@code null}. */
+  private final Bf16Layers.Weights halfWeights;
 
   /**
    * A lane of {@code network} with {@code numHeads} heads of {@code numBins} logits, example label rows of
    * {@code labelWidth} floats, multiplying with {@code weights} (per layer: the weight view or its
-   * fake-quantized copy, {@link FakeQuantLayers}) in {@code precision}; the distilled loss adds a {@link DistillPass}.
+   * fake-quantized copy, {@link FakeQuantLayers}), in bf16 past the first layer when {@code halfWeights} (the step's bf16
+   * copies of {@code weights}, which it refreshes once per step) is not {@code null}; the distilled loss adds a
+   * {@link DistillPass}.
    */
   StepLane(MultiLayerNetwork network, int numHeads, int numBins, int labelWidth, INDArray[] weights,
-      MatmulPrecision precision) {
-    this.precision = precision;
+      Bf16Layers.Weights halfWeights) {
+    this.halfWeights = halfWeights;
     this.numLayers = network.getnLayers();
     this.numHeads = numHeads;
     this.numBins = numBins;
@@ -283,8 +286,7 @@ final class StepLane {
       boolean fold = vector && distill == null;
       outputBias = fold ? new float[numHeads * numBins] : null;
       outputBiasGrad = fold ? new float[numHeads * numBins] : null;
-      half = precision == MatmulPrecision.BF16 && numLayers > 1
-          ? new Bf16Layers(actMatrix, weightMatrix, weightGradMatrix, deltaMatrix) : null;
+      half = halfWeights != null ? new Bf16Layers(actMatrix, halfWeights, weightGradMatrix, deltaMatrix) : null;
     }
   }
 }

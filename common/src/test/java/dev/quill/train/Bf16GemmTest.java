@@ -40,7 +40,7 @@ class Bf16GemmTest {
               INDArray a = ta ? matrix(k, m, oa, 1) : matrix(m, k, oa, 1);
               INDArray b = tb ? matrix(n, k, ob, 2) : matrix(k, n, ob, 2);
               INDArray c = matrix(m, n, oc, 3);
-              new Bf16Gemm.Product(operand(a), ta, operand(b), tb, Cblas.Matrix.of(c)).run();
+              Bf16Gemm.Product.of(operand(a), ta, operand(b), tb, Cblas.Matrix.of(c)).run();
               double[][] expected = product(a, ta, b, tb);
               for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -67,7 +67,7 @@ class Bf16GemmTest {
     INDArray a = Nd4j.create(values, new long[] {1, values.length}, 'c');
     INDArray identity = Nd4j.eye(values.length).castTo(DataType.FLOAT).dup('c');
     INDArray c = Nd4j.create(DataType.FLOAT, new long[] {1, values.length}, 'c');
-    new Bf16Gemm.Product(operand(a), false, operand(identity), false, Cblas.Matrix.of(c)).run();
+    Bf16Gemm.Product.of(operand(a), false, operand(identity), false, Cblas.Matrix.of(c)).run();
     for (int j = 0; j < values.length; j++) {
       assertEquals(expected[j], c.getFloat(0, j), 0f, "bf16 of " + values[j]);
     }
@@ -79,7 +79,7 @@ class Bf16GemmTest {
     INDArray b = matrix(3, 2, 'c', 2);
     INDArray c = Nd4j.create(DataType.FLOAT, new long[] {2, 2}, 'c');
     Bf16Gemm.Operand opA = operand(a);
-    Bf16Gemm.Product p = new Bf16Gemm.Product(opA, false, operand(b), false, Cblas.Matrix.of(c));
+    Bf16Gemm.Product p = Bf16Gemm.Product.of(opA, false, operand(b), false, Cblas.Matrix.of(c));
     p.run();
     double before = c.getDouble(0, 0);
     a.muli(2);
@@ -96,7 +96,7 @@ class Bf16GemmTest {
     INDArray b = matrix(4, 2, 'c', 2);
     INDArray c = Nd4j.create(DataType.FLOAT, new long[] {2, 2}, 'c');
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Bf16Gemm.Product(operand(a), false, operand(b), false, Cblas.Matrix.of(c)));
+        () -> Bf16Gemm.Product.of(operand(a), false, operand(b), false, Cblas.Matrix.of(c)));
     assertEquals("cannot multiply 2x3 by 4x2 into a 2x2 matrix", e.getMessage());
   }
 
@@ -104,7 +104,7 @@ class Bf16GemmTest {
   void implementations_areOneDnnsBf16Kernels() {
     INDArray a = matrix(64, 64, 'c', 1);
     INDArray c = Nd4j.create(DataType.FLOAT, new long[] {64, 64}, 'c');
-    new Bf16Gemm.Product(operand(a), false, operand(a), true, Cblas.Matrix.of(c));
+    Bf16Gemm.Product.of(operand(a), false, operand(a), true, Cblas.Matrix.of(c));
     String impls = Bf16Gemm.implementations();
     assertTrue(impls.contains("bf16") && !impls.contains("ref"), "oneDNN implementations: " + impls);
   }

@@ -82,20 +82,25 @@ public final class SparkPolicyTrainer {
     this.defaultParallelism = sc.defaultParallelism();
     this.fused = fusable ? new FusedAveraging(sc, conf, config, seed, threadsPerWorker(sc), lanes,
         WorkerLanes.trainingProfile(sc.getConf(), lanes).orElse(null)) : null;
-    warnIfBatchPerWorker(config, approach);
-    checkPrecision(config, approach, sc.master());
+    checkFusedOnlyKeys(config, approach, sc.master());
   }
 
   /**
-   * Fails before any Spark job when {@code train.precision: bf16} cannot work: local masters run their workers on this
-   * JVM's CPU, so a CPU without AVX-512 BF16 is known now (executors elsewhere check their own CPU when they build their
-   * worker); warns that DL4J's training masters multiply in fp32.
+   * The keys only the fused approach honours: DL4J's training masters fit {@code train.batchSize} per worker and multiply
+   * in fp32, and say so in a warning. With the fused approach on a local master, whose workers run on this JVM's CPU,
+   * {@code train.precision: bf16} on a CPU without AVX-512 BF16 fails here, before any Spark job (executors elsewhere
+   * check their own CPU when they build their worker).
    */
-  private static void checkPrecision(TrainConfig config, String approach, String master) {
+  private static void checkFusedOnlyKeys(TrainConfig config, String approach, String master) {
+    boolean fused = "fused".equals(approach);
+    if (config.globalBatch() && !fused) {
+      LOG.warn("train.batchScope: global applies to the fused approach; DL4J's training master ({}) fits minibatches of"
+          + " train.batchSize = {} per worker", approach, config.batchSize());
+    }
     if ("fp32".equals(config.precision())) {
       return;
     }
-    if (!"fused".equals(approach)) {
+    if (!fused) {
       LOG.warn("train.precision: {} applies to the fused approach; DL4J's training master ({}) multiplies in fp32",
           config.precision(), approach);
     } else if (SparkMasters.isLocal(master)) {
@@ -123,15 +128,7 @@ public final class SparkPolicyTrainer {
     this.fused = null;
     this.lanes = 1;
     this.defaultParallelism = sc.defaultParallelism();
-    warnIfBatchPerWorker(config, approach);
-    checkPrecision(config, approach, sc.master());
-  }
-
-  private static void warnIfBatchPerWorker(TrainConfig config, String approach) {
-    if (config.globalBatch() && !"fused".equals(approach)) {
-      LOG.warn("train.batchScope: global applies to the fused approach; DL4J's training master ({}) fits minibatches of"
-          + " train.batchSize = {} per worker", approach, config.batchSize());
-    }
+    checkFusedOnlyKeys(config, approach, sc.master());
   }
 
   private static ParameterAveragingTrainingMaster master(TrainConfig config, long seed, String approach,
